@@ -1,0 +1,1 @@
+"""The `tjp` command line: the I/O edge of the tool."""

@@ -1,0 +1,25 @@
+"""`tjp`: value the uninsured civil-servant pension obligation (9.72.90.001)."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.curve_cmd import curve_app
+
+app = typer.Typer(
+    name="tjp",
+    help="Tjenestemandspension: actuarial valuation of a kommune's uninsured "
+    "civil-servant pension obligation (9.72.90.001) and its journal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(curve_app, name="curve")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

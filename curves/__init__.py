@@ -1,0 +1,29 @@
+"""Discount curves: EIOPA's term structures, Smith-Wilson, and the curve the engine uses."""
+
+from curves.builtin import builtin_smith_wilson, default_curve
+from curves.curve import DiscountCurve
+from curves.eiopa import EiopaTermStructure, list_countries, read_qb, read_term_structures
+from curves.smith_wilson import (
+    SmithWilsonCurve,
+    calibrate_swaps,
+    calibrate_zero,
+    find_alpha,
+    fit_eiopa_swaps,
+    fit_eiopa_zero,
+)
+
+__all__ = [
+    "DiscountCurve",
+    "EiopaTermStructure",
+    "SmithWilsonCurve",
+    "builtin_smith_wilson",
+    "calibrate_swaps",
+    "calibrate_zero",
+    "default_curve",
+    "find_alpha",
+    "fit_eiopa_swaps",
+    "fit_eiopa_zero",
+    "list_countries",
+    "read_qb",
+    "read_term_structures",
+]

@@ -1,0 +1,17 @@
+"""tjenestemandspension: the shared core of the `tjp` tool.
+
+The tool's packages (`curves`, `mortality`, `actuarial`, `cli`) share only what lives
+here: the error type for bad input and the provenance record every assumption carries.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.provenance import Provenance
+
+try:
+    __version__ = version("tjenestemandspension")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = ["InputError", "Problem", "Provenance", "__version__"]

@@ -1,0 +1,64 @@
+"""Bad input is reported, never raised as a traceback.
+
+Every reader and validator collects `Problem`s (file, row, column, value, what was
+expected) and raises one `InputError` carrying all of them. The CLI prints one line per
+problem and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+_MAX_VALUE_CHARS = 60
+
+
+def _show_value(value: object) -> str:
+    text = str(value)
+    if len(text) > _MAX_VALUE_CHARS:
+        text = text[: _MAX_VALUE_CHARS - 3] + "..."
+    return repr(text)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input, precise enough to find and fix it.
+
+    `row` counts as a spreadsheet does: the header is row 1, the first data row is 2.
+    """
+
+    expected: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    show_value: bool = True
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(Path(self.file).name)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        text = ", ".join(where)
+        if self.show_value and self.value is not None:
+            text = f"{text}: value {_show_value(self.value)}" if text else f"value {_show_value(self.value)}"
+        return f"{text}: {self.expected}" if text else self.expected
+
+
+class InputError(Exception):
+    """One or more problems with the user's input; nothing was computed or written."""
+
+    def __init__(self, problems: Problem | str | list[Problem]):
+        if isinstance(problems, (Problem, str)):
+            problems = [problems]
+        self.problems: list[Problem] = [
+            p if isinstance(p, Problem) else Problem(expected=p) for p in problems
+        ]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, expected: str, **where: object) -> "InputError":
+        return cls([Problem(expected=expected, **where)])  # type: ignore[arg-type]
