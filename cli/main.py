@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli.curve_cmd import curve_app
+from cli.mortality_cmd import mortality_app
 
 app = typer.Typer(
     name="tjp",
@@ -15,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(curve_app, name="curve")
+app.add_typer(mortality_app, name="mortality")
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ class Problem:
     file: str | None = None
     row: int | None = None
     column: str | None = None
+    key: str | None = None  # a basis setting, instead of a column
     value: object = None
     show_value: bool = True
 
@@ -42,6 +43,8 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
+        if self.key is not None:
+            where.append(f"key '{self.key}'")
         text = ", ".join(where)
         if self.show_value and self.value is not None:
             text = f"{text}: value {_show_value(self.value)}" if text else f"value {_show_value(self.value)}"
