@@ -1,0 +1,487 @@
+"""The projection (valuation-basis.md §5 and §8), vectorised over persons.
+
+Everything here is a pure function of arrays. The structure that makes it fast:
+
+* The valuation date V is a month end, so a person's age in completed months `a0`
+  depends only on the birth month, and month k's intensity only on (sex, a0 + k, k).
+  Persons who share sex and birth month therefore share one survival path S_c(k): a
+  *cohort*. There are at most a few thousand cohorts, however many persons.
+* With v_k = I(t_k)·P(t_k), every own-pension annuity from month k_A on is a suffix sum
+  of one cohort row: Σ_{k≥k_A} v_k S_c(k) = A_c[k_A], A_c = reverse cumsum of v·S_c.
+  A person's value is then a lookup, not a loop over months.
+* A spouse pension needs the joint survival S_m·S_sp. It depends on the pair of
+  cohorts (member, spouse); suffix sums per distinct pair give the two lookups each
+  person needs. With collective spouse data the pair is fixed by the member's cohort;
+  with individual spouse data pairs are processed in chunks to bound memory.
+* Expected payments by month aggregate the same way: each person adds its payment
+  rate to a (cohort, start month) histogram, a cumulative sum over months turns it
+  into the rate in force, and one multiplication by the cohort's survival gives the
+  expected cash flow.
+
+The grid has months k = 0..HORIZON (HORIZON = 1440, the months before age 120 of a
+person aged 0) plus one sentinel month whose survival is 0, so that "from k_A on"
+is empty when k_A lies beyond anyone's horizon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from actuarial.register import (
+    STATUS_ACTIVE,
+    STATUS_CHILD,
+    STATUS_DEFERRED,
+    STATUS_NAMES,
+    STATUS_RETIRED,
+    STATUS_SPOUSE,
+    UNKNOWN,
+    Register,
+)
+from actuarial.rules import BenefitRules, round_half_up, whole_years
+from curves import DiscountCurve
+from mortality import HORIZON_MONTHS, SEX_MEN, SEX_WOMEN, MortalityBasis
+
+SENTINEL = HORIZON_MONTHS + 1  # month index with zero survival
+GRID = HORIZON_MONTHS + 2  # months 0..SENTINEL
+JOINT_CELLS = 4_000_000  # pair × month cells of joint survival computed at once (≈ 32 MB an array)
+FEW_CHUNKS = 4  # up to this many chunks, find each chunk's persons by a mask instead of sorting
+N_STATUS = len(STATUS_NAMES)
+
+
+def completed_months(dates: np.ndarray, valuation_date: dt.date) -> np.ndarray:
+    """Completed months between each date and V (V a month end: the month of V counts)."""
+    v_month = (valuation_date.year - 1970) * 12 + valuation_date.month - 1
+    return v_month - dates.astype("datetime64[M]").astype(np.int64)
+
+
+def birth_years(dates: np.ndarray) -> np.ndarray:
+    return dates.astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def value_factors(curve: DiscountCurve, inflation: float) -> np.ndarray:
+    """v_k = I(t_k)·P(t_k) for k = 0..SENTINEL."""
+    t = np.arange(GRID) / 12.0
+    return (1.0 + inflation) ** t * curve.discount(t)
+
+
+def suffix_sums(rows: np.ndarray) -> np.ndarray:
+    """out[:, k] = Σ_{j ≥ k} rows[:, j]."""
+    return np.cumsum(rows[:, ::-1], axis=1)[:, ::-1]
+
+
+@dataclass(frozen=True)
+class PersonValues:
+    """Per-person results and intermediates, aligned with the register."""
+
+    age_months: np.ndarray
+    pension_age: np.ndarray  # A, NaN for retired/spouse/child
+    pension_start_month: np.ndarray  # k_A
+    service_whole_years: np.ndarray  # n used for the benefit, NaN where not applicable
+    pension_percentage: np.ndarray
+    reduction: np.ndarray
+    annual_benefit: np.ndarray  # B (reduced)
+    unreduced_benefit: np.ndarray  # B_u
+    spouse_probability: np.ndarray
+    spouse_age_months: np.ndarray
+    pv_own: np.ndarray
+    pv_lump_sum: np.ndarray
+    pv_supplement: np.ndarray
+    pv_spouse: np.ndarray
+    pv_child: np.ndarray
+
+
+@dataclass(frozen=True)
+class Projection:
+    persons: PersonValues
+    monthly_payments: np.ndarray  # (N_STATUS, GRID): expected payments at t_k, net of shares
+    value_factors: np.ndarray  # v_k
+    n_cohorts: int
+    n_spouse_pairs: int
+
+
+@dataclass
+class _Benefits:
+    """The benefit side for every person (zeros where a component does not apply)."""
+
+    pension_age: np.ndarray
+    start: np.ndarray  # k_A
+    n: np.ndarray
+    pct: np.ndarray
+    reduction: np.ndarray
+    benefit: np.ndarray
+    unreduced: np.ndarray
+    salary: np.ndarray
+    lump_sum: np.ndarray
+    supplement_rate: np.ndarray  # yearly early supplement
+    supplement_end: np.ndarray  # last month k of the supplement
+    spouse_before: np.ndarray  # SB_pre
+    spouse_after: np.ndarray  # SB_post
+    child_end: np.ndarray  # last month k of a child's pension
+
+
+def _benefits(register: Register, rules: BenefitRules, age_months: np.ndarray) -> _Benefits:
+    """Benefits per person. Member rules run on the members only (about half a register)
+    and are scattered into full-length arrays."""
+    n_persons = len(register)
+    status = register.status
+    out = _Benefits(
+        pension_age=np.full(n_persons, np.nan), start=np.ones(n_persons, dtype=np.int64),
+        n=np.full(n_persons, np.nan), pct=np.full(n_persons, np.nan), reduction=np.zeros(n_persons),
+        benefit=np.zeros(n_persons), unreduced=np.zeros(n_persons), salary=np.zeros(n_persons),
+        lump_sum=np.zeros(n_persons), supplement_rate=np.zeros(n_persons),
+        supplement_end=np.zeros(n_persons, dtype=np.int64), spouse_before=np.zeros(n_persons),
+        spouse_after=np.zeros(n_persons), child_end=np.zeros(n_persons, dtype=np.int64))
+
+    # --- active and deferred members ----------------------------------------------------
+    m = np.flatnonzero((status == STATUS_ACTIVE) | (status == STATUS_DEFERRED))
+    active = status[m] == STATUS_ACTIVE
+    birth = register.birth_date[m]
+    a0 = age_months[m]
+    given_age = register.pension_age[m]
+    pension_age = np.where(np.isnan(given_age),
+                           rules.earliest_payout_age(birth, register.hire_date[m]) + rules.offset_years,
+                           given_age)
+    state_age = rules.state_pension_age(birth)
+    start = np.clip(round_half_up(12.0 * pension_age) - a0, 1, SENTINEL)
+
+    service = register.service_years[m]
+    fraction = register.employment_fraction[m]
+    service_at_start = np.maximum(service, service + (pension_age - a0 / 12.0) * fraction)
+    entitled = ~active | (whole_years(service_at_start) >= rules.min_service_years)
+    if rules.active_basis == "projected":
+        service = np.where(active, service_at_start, service)
+    n = np.minimum(whole_years(service), rules.max_service_years)
+
+    salary = register.projected_salary[m]
+    salary = np.where(np.isnan(salary), register.pensionable_salary[m], salary)
+    salary = np.where(entitled, salary, 0.0)
+    pct = rules.pension_percentage(n)
+    reduction = rules.reduction(pension_age, birth_years(birth), state_age)
+    unreduced = pct * salary
+    benefit = unreduced * (1.0 - reduction)
+
+    lump_sum = np.where(n >= rules.lump_sum_service_years, rules.lump_sum_fraction * salary, 0.0)
+    if rules.early_supplement_full > 0:
+        supplement = np.where(entitled, rules.early_supplement_full * n / rules.max_service_years, 0.0)
+        out.supplement_rate[m] = np.where(pension_age < rules.supplement_halved_below_age,
+                                          0.5 * supplement, supplement)
+        # paid while the month starts before state pension age: a0 + k − 1 < 12·SPA
+        out.supplement_end[m] = round_half_up(12.0 * state_age) - a0
+
+    # on death in service at least `spouse_min_service_years` count
+    death_in_service = (rules.spouse_fraction
+                        * rules.pension_percentage(np.maximum(n, rules.spouse_min_service_years)) * salary)
+    out.spouse_before[m] = np.where(active, death_in_service, rules.spouse_fraction_deferred * unreduced)
+    out.spouse_after[m] = np.where(active, rules.spouse_fraction, rules.spouse_fraction_deferred) * unreduced
+
+    out.pension_age[m] = pension_age
+    out.start[m] = start
+    out.n[m] = n
+    out.pct[m] = pct
+    out.reduction[m] = reduction
+    out.benefit[m] = benefit
+    out.unreduced[m] = unreduced
+    out.salary[m] = salary
+    out.lump_sum[m] = lump_sum
+
+    # --- pensions in payment ----------------------------------------------------------------
+    payees = np.flatnonzero(status >= STATUS_RETIRED)
+    out.benefit[payees] = register.annual_pension[payees]
+    retired = payees[status[payees] == STATUS_RETIRED]
+    out.unreduced[retired] = register.annual_pension[retired]
+    out.spouse_after[retired] = rules.spouse_fraction * register.annual_pension[retired]
+    # a child is paid at t_k while a0 + k < 12·end age
+    children = payees[status[payees] == STATUS_CHILD]
+    out.child_end[children] = 12 * rules.child_pension_end_age - 1 - age_months[children]
+    return out
+
+
+def _spouse_cohorts(register: Register, rules: BenefitRules, age_months: np.ndarray,
+                    valuation_date: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(probability, spouse sex, spouse age in months) for every person."""
+    married = register.married
+    probability = np.where(married == 1, 1.0,
+                           np.where(married == 0, 0.0, rules.marriage_probability(register.sex)))
+    opposite = np.where(register.sex == SEX_MEN, SEX_WOMEN, SEX_MEN).astype(np.int8)
+    spouse_sex = np.where(register.spouse_sex == UNKNOWN, opposite, register.spouse_sex).astype(np.int8)
+    shift = int(round_half_up(np.array([12.0 * rules.age_difference_years]))[0])
+    # a man's wife is younger, a woman's husband older
+    collective_age = np.where(register.sex == SEX_MEN, age_months - shift, age_months + shift)
+    given = ~np.isnat(register.spouse_birth_date)
+    spouse_age = collective_age.copy()
+    spouse_age[given] = completed_months(register.spouse_birth_date[given], valuation_date)
+    return probability, spouse_sex, spouse_age
+
+
+def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
+            mortality: MortalityBasis, inflation: float, rules: BenefitRules) -> Projection:
+    """Value every person of the register: components and expected monthly payments."""
+    if (valuation_date + dt.timedelta(days=1)).day != 1:
+        raise ValueError("the valuation date must be a month end")
+    n_persons = len(register)
+    status = register.status
+    age_months = completed_months(register.birth_date, valuation_date)
+    b = _benefits(register, rules, age_months)
+    probability, spouse_sex, spouse_age = _spouse_cohorts(register, rules, age_months, valuation_date)
+    weight = 1.0 - register.state_share - register.insured_share
+
+    has_spouse_value = (probability > 0) & ((b.spouse_before > 0) | (b.spouse_after > 0))
+
+    # --- cohorts: one survival row per distinct (sex, age in months) -----------------
+    all_sex = np.concatenate([register.sex, spouse_sex[has_spouse_value]]).astype(np.int64)
+    all_age = np.concatenate([age_months, spouse_age[has_spouse_value]])
+    lowest_age = int(all_age.min())
+    age_span = int(all_age.max()) - lowest_age + 1
+    cohort_keys, inverse = dense_index((all_age - lowest_age) * 2 + all_sex, 2 * age_span)
+    cohort_sex = (cohort_keys % 2).astype(np.int8)
+    cohort_age = cohort_keys // 2 + lowest_age
+    cohort = inverse[:n_persons]
+    spouse_cohort = np.full(n_persons, -1, dtype=np.int64)
+    spouse_cohort[has_spouse_value] = inverse[n_persons:]
+
+    survival = np.zeros((cohort_sex.size, GRID))
+    survival[:, :GRID - 1] = mortality.monthly_survival(valuation_date, cohort_sex, cohort_age,
+                                                        HORIZON_MONTHS)
+    v = value_factors(curve, inflation)
+    annuity = suffix_sums(survival * v)  # annuity[c, k] = Σ_{j≥k} v_j S_c(j)
+
+    start = b.start
+    pv_own = b.benefit / 12.0 * annuity[cohort, start]
+    pv_own[(status == STATUS_SPOUSE) | (status == STATUS_CHILD)] = 0.0
+    pv_lump_sum = b.lump_sum * v[start] * survival[cohort, start]
+    pv_supplement = np.zeros(n_persons)
+    if rules.early_supplement_full > 0:
+        supplement_stop = np.clip(np.maximum(start, b.supplement_end + 1), 1, SENTINEL)
+        pv_supplement = b.supplement_rate / 12.0 * (annuity[cohort, start] - annuity[cohort, supplement_stop])
+
+    pv_spouse = np.where(status == STATUS_SPOUSE, b.benefit / 12.0 * annuity[cohort, 1], 0.0)
+    child_stop = np.clip(b.child_end + 1, 1, SENTINEL)
+    pv_child = np.where(status == STATUS_CHILD,
+                        b.benefit / 12.0 * (annuity[cohort, 1] - annuity[cohort, child_stop]), 0.0)
+
+    # --- expected payments that depend on one survival path ------------------------
+    # rows are (status, cohort); a member's spouse-survival part uses the member's
+    # status with the spouse's cohort, so both share one histogram
+    n_cohorts = cohort_sex.size
+    who = np.flatnonzero(has_spouse_value)
+    person_keys = status.astype(np.int64) * n_cohorts + cohort
+    spouse_keys = status[who].astype(np.int64) * n_cohorts + spouse_cohort[who]
+    flows = _SurvivalFlows(np.concatenate([person_keys, spouse_keys]), N_STATUS * n_cohorts, n_cohorts)
+    rows, spouse_rows = flows.rows[:n_persons], flows.rows[n_persons:]
+    # own pension or pension in payment, and the early supplement, from k_A (1 for payees)
+    supplement = np.where(b.supplement_end >= start, b.supplement_rate, 0.0)  # ends before it starts
+    flows.add_rate(rows, start, (b.benefit + supplement) / 12.0 * weight)
+    flows.add_rate(rows, b.supplement_end + 1, -supplement / 12.0 * weight)
+    flows.add_rate(rows, b.child_end + 1, np.where(status == STATUS_CHILD, -b.benefit / 12.0 * weight, 0.0))
+    flows.add_point(rows, start, b.lump_sum * weight)
+
+    # --- spouse pensions of members and retired ---------------------------------------
+    monthly_joint = np.zeros((N_STATUS, GRID))
+    n_pairs = 0
+    if who.size:
+        pv, monthly_joint, n_pairs = _spouse_pensions(
+            who, status, cohort, spouse_cohort, start, probability, b.spouse_before, b.spouse_after,
+            weight, survival, annuity, v, flows, spouse_rows, cohort_age)
+        pv_spouse[who] = pv
+    monthly = flows.expected(survival) + monthly_joint
+    monthly *= (1.0 + inflation) ** (np.arange(GRID) / 12.0)
+
+    persons = PersonValues(
+        age_months=age_months,
+        pension_age=b.pension_age,
+        pension_start_month=start,
+        service_whole_years=b.n,
+        pension_percentage=b.pct,
+        reduction=b.reduction,
+        annual_benefit=b.benefit,
+        unreduced_benefit=b.unreduced,
+        spouse_probability=np.where(has_spouse_value, probability, 0.0),
+        spouse_age_months=np.where(has_spouse_value, spouse_age, -1),
+        pv_own=pv_own,
+        pv_lump_sum=pv_lump_sum,
+        pv_supplement=pv_supplement,
+        pv_spouse=pv_spouse,
+        pv_child=pv_child,
+    )
+    return Projection(persons=persons, monthly_payments=monthly, value_factors=v,
+                      n_cohorts=int(cohort_sex.size), n_spouse_pairs=n_pairs)
+
+
+def dense_index(keys: np.ndarray, key_range: int) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct keys in increasing order, each key's position among them) for keys in
+    [0, key_range): np.unique without sorting a million keys."""
+    present = np.zeros(key_range, dtype=bool)
+    present[keys] = True
+    position = np.cumsum(present, dtype=np.int32) - 1
+    return np.flatnonzero(present), position[keys].astype(np.int64)
+
+
+class _SurvivalFlows:
+    """Expected payments that depend on one survival path: payment-rate changes in a
+    (row, month) histogram, rows being (status, cohort) keys; a cumulative sum over
+    months turns the changes into the rate in force. Changes are collected and binned
+    once, so a million persons make one histogram, not one per kind of payment."""
+
+    def __init__(self, keys: np.ndarray, key_range: int, n_cohorts: int):
+        self.row_keys, self.rows = dense_index(keys, key_range)
+        self.n_cohorts = n_cohorts
+        self._rate_changes: list[tuple[np.ndarray, np.ndarray]] = []
+        self._points: list[tuple[np.ndarray, np.ndarray]] = []
+
+    @staticmethod
+    def _cells(rows: np.ndarray, month: np.ndarray, amount: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        used = amount != 0
+        if np.count_nonzero(used) < used.size // 2:  # sparse: keep only the payments
+            rows, month, amount = rows[used], month[used], amount[used]
+        return rows * (GRID + 1) + np.clip(month, 0, GRID), amount
+
+    def add_rate(self, rows: np.ndarray, month: np.ndarray, amount: np.ndarray) -> None:
+        """The payment rate changes by `amount` from `month` on."""
+        self._rate_changes.append(self._cells(rows, month, amount))
+
+    def add_point(self, rows: np.ndarray, month: np.ndarray, amount: np.ndarray) -> None:
+        """A single payment of `amount` at `month`."""
+        self._points.append(self._cells(rows, month, amount))
+
+    def _histogram(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        size = self.row_keys.size * (GRID + 1)
+        if not parts:
+            return np.zeros((self.row_keys.size, GRID + 1))
+        cells = np.concatenate([c for c, _ in parts])
+        amounts = np.concatenate([a for _, a in parts])
+        return np.bincount(cells, weights=amounts, minlength=size).reshape(self.row_keys.size, GRID + 1)
+
+    def expected(self, survival: np.ndarray) -> np.ndarray:
+        amounts = np.cumsum(self._histogram(self._rate_changes)[:, :GRID], axis=1)
+        if self._points:
+            amounts += self._histogram(self._points)[:, :GRID]
+        amounts *= survival[self.row_keys % self.n_cohorts]
+        return _sum_by_status(self.row_keys // self.n_cohorts, amounts)
+
+
+def _sum_by_status(row_status: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Add up rows by their status, (N_STATUS, GRID). Rows come sorted by status (their
+    keys put status first), so each status is one contiguous block."""
+    totals = np.zeros((N_STATUS, rows.shape[1]))
+    if row_status.size:
+        firsts = np.flatnonzero(np.r_[True, row_status[1:] != row_status[:-1]])
+        totals[row_status[firsts]] = np.add.reduceat(rows, firsts, axis=0)
+    return totals
+
+
+def _spouse_pensions(who, status, cohort, spouse_cohort, start, probability, before, after,
+                     weight, survival, annuity, v, flows, spouse_rows, cohort_age):
+    """Present value and expected payments of the spouse pensions of the persons `who`.
+
+    With m = min(k, k_A − 1), the spouse is paid at t_k if alive, after the member died
+    before t_k: SB_pre if the death came before pension start, SB_post after. Split at
+    k_A, the value needs the spouse's annuity A_sp at 1 and k_A, and the joint suffix
+    sum J = Σ v·S_m·S_sp at 1 and k_A:
+
+      12·PV/p = SB_pre·(A_sp[1] − A_sp[k_A] − J[1] + J[k_A])
+              + (SB_pre·(1 − S_m(k_A−1)) + SB_post·S_m(k_A−1))·A_sp[k_A] − SB_post·J[k_A]
+
+    The spouse-survival part of the expected payments goes into `flows`; the joint part
+    is returned by status.
+
+    J depends on the pair (member cohort, spouse cohort). Pairs are processed in chunks
+    of similar joint horizon (the months before either reaches 120), each chunk only as
+    wide as its longest horizon. For retired members k_A = 1 and SB_pre = 0, so only
+    J[1] is needed: a weighted sum, no suffix sums.
+    """
+    st, cm, cs, ka = status[who], cohort[who], spouse_cohort[who], start[who]
+    p, pre, post, w = probability[who], before[who], after[who], weight[who]
+    member_alive_at_start = survival[cm, ka - 1]
+    after_start = pre * (1.0 - member_alive_at_start) + post * member_alive_at_start
+
+    # spouse-survival part: p·w·(SB_pre before k_A, after_start from k_A)·S_sp
+    amount = p * w / 12.0
+    flows.add_rate(spouse_rows, np.ones_like(ka), amount * pre)
+    flows.add_rate(spouse_rows, ka, amount * (after_start - pre))
+
+    # distinct pairs (status, member cohort, spouse cohort), ordered by status, then horizon
+    n_cohorts = survival.shape[0]
+    pair, pair_keys = pd.factorize((st.astype(np.int64) * n_cohorts + cm) * n_cohorts + cs)
+    pair_status = pair_keys // (n_cohorts * n_cohorts)
+    pair_member = (pair_keys // n_cohorts) % n_cohorts
+    pair_spouse = pair_keys % n_cohorts
+    older = np.maximum(cohort_age[pair_member], cohort_age[pair_spouse])
+    horizon = np.clip(HORIZON_MONTHS - older, 0, HORIZON_MONTHS)  # last month both may be alive
+    order = np.lexsort((horizon, pair_status))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    chunks = _chunks(pair_status[order], horizon[order])
+    person_rank = rank[pair]
+    if len(chunks) > FEW_CHUNKS:  # group persons by chunk once, rather than a mask per chunk
+        persons_in_order = np.argsort(person_rank, kind="stable")
+        bounds = np.searchsorted(person_rank[persons_in_order], [first for first, _ in chunks] + [order.size])
+
+    def persons_of(number: int, first: int, last: int) -> np.ndarray:
+        if len(chunks) == 1:
+            return np.arange(who.size)
+        if len(chunks) <= FEW_CHUNKS:
+            return np.flatnonzero((person_rank >= first) & (person_rank < last))
+        return persons_in_order[bounds[number]:bounds[number + 1]]
+
+    joint_at_1 = np.zeros(who.size)
+    joint_at_start = np.zeros(who.size)
+    monthly = np.zeros((N_STATUS, GRID))
+    for number, (first, last) in enumerate(chunks):
+        chunk_pairs = order[first:last]
+        width = int(horizon[chunk_pairs].max()) + 2  # the last column has zero joint survival
+        joint = survival[pair_member[chunk_pairs], :width] * survival[pair_spouse[chunk_pairs], :width]
+        members = persons_of(number, first, last)
+        local = person_rank[members] - first
+        chunk_status = int(pair_status[chunk_pairs[0]])
+        if chunk_status == STATUS_RETIRED:
+            joint_at_1[members] = (joint[:, 1:] * v[1:width]).sum(axis=1)[local]
+            joint_at_start[members] = joint_at_1[members]
+            weights = np.bincount(local, weights=amount[members] * post[members], minlength=last - first)
+            monthly[chunk_status, :width] -= (joint * weights[:, None]).sum(axis=0)
+            continue
+        joint_annuity = suffix_sums(joint * v[:width])
+        joint_at_1[members] = joint_annuity[local, 1]
+        joint_at_start[members] = joint_annuity[local, np.minimum(ka[members], width - 1)]
+        # −p·w·(SB_pre before k_A, SB_post from k_A)·S_m·S_sp
+        size = (last - first) * (width + 1)
+        cells = local * (width + 1)
+        changes = np.bincount(np.concatenate([cells + 1, cells + np.minimum(ka[members], width)]),
+                              weights=np.concatenate([amount[members] * pre[members],
+                                                      amount[members] * (post[members] - pre[members])]),
+                              minlength=size)
+        rate = np.cumsum(changes.reshape(last - first, width + 1)[:, :width], axis=1)
+        monthly[chunk_status, :width] -= (rate * joint).sum(axis=0)
+
+    spouse_annuity_1 = annuity[cs, 1]
+    spouse_annuity_start = annuity[cs, ka]
+    pv = p / 12.0 * (pre * (spouse_annuity_1 - spouse_annuity_start - joint_at_1 + joint_at_start)
+                     + after_start * spouse_annuity_start - post * joint_at_start)
+    return pv, monthly, int(pair_keys.size)
+
+
+def _chunks(pair_status: np.ndarray, horizon: np.ndarray) -> list[tuple[int, int]]:
+    """Split pairs (sorted by status, then horizon) into runs of one status whose
+    chunk × width stays within JOINT_CELLS, so memory stays bounded."""
+    chunks = []
+    first = 0
+    n_pairs = pair_status.size
+    while first < n_pairs:
+        same_status_end = int(np.searchsorted(pair_status, pair_status[first], side="right"))
+        last = first + 1
+        # widths grow along the run: take as many pairs as fit at the width of the last one
+        step = 256
+        while last < same_status_end:
+            candidate = min(last + step, same_status_end)
+            if (candidate - first) * (int(horizon[candidate - 1]) + 2) > JOINT_CELLS:
+                if step == 1:
+                    break
+                step //= 2
+                continue
+            last = candidate
+        chunks.append((first, last))
+        first = last
+    return chunks

@@ -1,0 +1,79 @@
+"""The member register as the engine sees it: validated, typed columns.
+
+`Register` holds one numpy array per column (valuation-basis.md §6). It is built by
+`actuarial.register_io.read_register` from a file, or by `Register.from_frame` from a
+pandas DataFrame; both run the same validation, which collects every problem before
+anything is valued.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+import pandas as pd
+
+STATUS_ACTIVE, STATUS_DEFERRED, STATUS_RETIRED, STATUS_SPOUSE, STATUS_CHILD = range(5)
+STATUS_NAMES = ("active", "deferred", "retired", "spouse", "child")
+STATUS_DANISH = ("aktive", "fraflyttede", "pensionerede", "ægtefæller", "børn")
+UNKNOWN = -1  # `married` and `spouse_sex` when the register does not say
+
+
+@dataclass(frozen=True)
+class Register:
+    """Validated register columns, one entry per person, in register order."""
+
+    person_id: np.ndarray  # str (object)
+    status: np.ndarray  # int8, STATUS_*
+    sex: np.ndarray  # int8, mortality.SEX_MEN / SEX_WOMEN
+    birth_date: np.ndarray  # datetime64[D]
+    service_years: np.ndarray  # float64, NaN where absent
+    pensionable_salary: np.ndarray  # float64, NaN where absent
+    projected_salary: np.ndarray  # float64, NaN where absent
+    annual_pension: np.ndarray  # float64, NaN where absent
+    hire_date: np.ndarray  # datetime64[D], NaT where absent
+    pension_age: np.ndarray  # float64, NaN where absent
+    employment_fraction: np.ndarray  # float64, 1 where absent
+    married: np.ndarray  # int8: 1, 0 or UNKNOWN
+    spouse_birth_date: np.ndarray  # datetime64[D], NaT where absent
+    spouse_sex: np.ndarray  # int8, UNKNOWN where absent
+    state_share: np.ndarray  # float64, 0 where absent
+    insured_share: np.ndarray  # float64, 0 where absent
+    unit: np.ndarray  # str (object), "" where absent
+    municipality: np.ndarray  # str (object), "" where absent
+    source: str | None = None
+    row_numbers: np.ndarray | None = None  # spreadsheet rows (header = 1), for messages
+    ignored_columns: tuple[str, ...] = ()  # columns of the file the tool does not use
+
+    def __len__(self) -> int:
+        return int(self.person_id.size)
+
+    @property
+    def size(self) -> int:
+        return len(self)
+
+    def subset(self, selector: np.ndarray) -> "Register":
+        """The persons picked by a boolean mask or an index array, in that order."""
+        changes = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                changes[f.name] = value[selector]
+        return replace(self, **changes)
+
+    @classmethod
+    def concat(cls, registers: list["Register"]) -> "Register":
+        arrays = {}
+        for f in fields(cls):
+            if f.name in ("source", "row_numbers", "ignored_columns"):
+                continue
+            arrays[f.name] = np.concatenate([getattr(r, f.name) for r in registers])
+        return cls(**arrays, source=None, row_numbers=None)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, valuation_date: dt.date, source: str | None = None) -> "Register":
+        """Validate a DataFrame with register columns (canonical or Danish names)."""
+        from actuarial.register_io import register_from_frame
+
+        return register_from_frame(frame, valuation_date, source=source)

@@ -1,0 +1,125 @@
+"""Results of a valuation (valuation-basis.md §7): per person, totals, cash flows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from actuarial.assumptions import Assumptions
+from actuarial.projection import GRID, Projection
+from actuarial.register import STATUS_NAMES, Register
+
+PERSON_COLUMNS = (
+    "person_id", "status", "pension_age", "annual_benefit", "pv_own", "pv_lump_sum",
+    "pv_supplement", "pv_spouse", "pv_child", "pv_total", "state_part", "insured_part", "liability",
+)
+EXPLANATORY_COLUMNS = (
+    "unit", "municipality", "age_months", "pension_start_month", "service_whole_years",
+    "pension_percentage", "reduction", "spouse_probability",
+)
+COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child")
+AMOUNT_COLUMNS = COMPONENTS + ("pv_total", "state_part", "insured_part", "liability")
+
+NOT_VALUED = (
+    "invaliditet (disability incidence) for aktive",
+    "afskedigelse (dismissals)",
+    "efterindtægt (the 3 months' salary or pension after death)",
+    "børnepension not yet in payment",
+    "ill-health service credit (tjenestetid til 70 år ved svagelighedspension)",
+    "the low-step supplement of TPL § 6 stk. 2 (phased out)",
+)
+
+
+def person_frame(register: Register, projection: Projection) -> pd.DataFrame:
+    values = projection.persons
+    pv_total = (values.pv_own + values.pv_lump_sum + values.pv_supplement + values.pv_spouse
+                + values.pv_child)
+    state_part = pv_total * register.state_share
+    insured_part = pv_total * register.insured_share
+    return pd.DataFrame({
+        # object columns as they are: converting a million ids to pandas strings costs more
+        # than the whole projection
+        "person_id": pd.Series(register.person_id, dtype=object),
+        "status": pd.Categorical.from_codes(register.status, categories=list(STATUS_NAMES)),
+        "pension_age": values.pension_age,
+        "annual_benefit": values.annual_benefit,
+        "pv_own": values.pv_own,
+        "pv_lump_sum": values.pv_lump_sum,
+        "pv_supplement": values.pv_supplement,
+        "pv_spouse": values.pv_spouse,
+        "pv_child": values.pv_child,
+        "pv_total": pv_total,
+        "state_part": state_part,
+        "insured_part": insured_part,
+        "liability": pv_total - state_part - insured_part,
+        "unit": pd.Series(register.unit, dtype=object),
+        "municipality": pd.Series(register.municipality, dtype=object),
+        "age_months": values.age_months,
+        "pension_start_month": values.pension_start_month,
+        "service_whole_years": values.service_whole_years,
+        "pension_percentage": values.pension_percentage,
+        "reduction": values.reduction,
+        "spouse_probability": values.spouse_probability,
+    })
+
+
+def cashflow_frame(valuation_date: dt.date, projection: Projection, discount: np.ndarray) -> pd.DataFrame:
+    """Expected payments (the kommune's share, after state and insured shares) per
+    calendar year of payment, by status, and their present value."""
+    months = np.arange(1, GRID)
+    years = valuation_date.year + (valuation_date.month - 1 + months) // 12
+    monthly = projection.monthly_payments[:, 1:]
+    first_year = int(years[0])
+    index = years - first_year
+    n_years = int(index[-1]) + 1
+    table = {"year": np.arange(first_year, first_year + n_years)}
+    for status, name in enumerate(STATUS_NAMES):
+        table[name] = np.bincount(index, weights=monthly[status], minlength=n_years)
+    total_monthly = monthly.sum(axis=0)
+    table["total"] = np.bincount(index, weights=total_monthly, minlength=n_years)
+    table["present_value"] = np.bincount(index, weights=total_monthly * discount[1:], minlength=n_years)
+    frame = pd.DataFrame(table)
+    # drop the empty tail beyond the last expected payment
+    paid = np.flatnonzero(frame["total"].to_numpy() != 0)
+    return frame.iloc[: (paid[-1] + 1 if paid.size else 0)].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """One run: the assumptions used, the register valued, and the results."""
+
+    assumptions: Assumptions
+    register: Register
+    persons: pd.DataFrame
+    cashflows: pd.DataFrame
+    n_cohorts: int
+    n_spouse_pairs: int
+
+    @property
+    def valuation_date(self) -> dt.date:
+        return self.assumptions.valuation_date
+
+    @property
+    def total_liability(self) -> float:
+        return float(self.persons["liability"].sum())
+
+    def totals_by(self, column: str) -> pd.DataFrame:
+        """Persons and amounts by `status`, `unit` or `municipality` (with a total row)."""
+        grouped = self.persons.groupby(column, sort=column != "status")
+        totals = grouped[list(AMOUNT_COLUMNS)].sum()
+        totals.insert(0, "persons", grouped.size())
+        if column == "status":
+            totals = totals.reindex([s for s in STATUS_NAMES if s in totals.index])
+        totals.loc["total"] = totals.sum()
+        totals["persons"] = totals["persons"].astype(np.int64)
+        return totals
+
+    @property
+    def not_valued(self) -> list[str]:
+        items = list(NOT_VALUED)
+        if self.assumptions.rules.early_supplement_full == 0:
+            items.insert(0, "førtidstillæg (early supplement): supplement.early_supplement_full = 0")
+        return items

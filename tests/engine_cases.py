@@ -1,0 +1,66 @@
+"""Registers for the engine tests: the synthetic mix plus hand-made edge cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from actuarial.synthetic import synthetic_register
+
+EDGE_CASES = [
+    # active with under 10 years at pension start: no pension at all
+    dict(person_id="E01", birth_date="1962-03-15", sex="M", status="active", service_years=2.0,
+         pensionable_salary=400000, hire_date="2022-01-01"),
+    # active already past pension age, 37+ years: pension and lump sum at t_1
+    dict(person_id="E02", birth_date="1957-06-30", sex="K", status="active", service_years=40.0,
+         pensionable_salary=500000),
+    # register pension age (not offset), half-year age, table 2 reduction, projected salary
+    dict(person_id="E03", birth_date="1968-11-01", sex="M", status="active", service_years=20.5,
+         pensionable_salary=450000, projected_salary=470000, pension_age=62.5, hire_date="2010-04-01"),
+    # hired 2007 or later: payout age from the table; employment fraction for projected service
+    dict(person_id="E04", birth_date="1990-02-28", sex="K", status="active", service_years=5.0,
+         pensionable_salary=380000, hire_date="2019-08-01", employment_fraction=0.5),
+    # 10.1 + 26.9 style whole years: service 36.9999999999 counts as 37 (lump sum)
+    dict(person_id="E05", birth_date="1963-01-31", sex="M", status="deferred", service_years=36.9999999999,
+         pensionable_salary=420000),
+    # deferred, explicitly unmarried: no spouse value
+    dict(person_id="E06", birth_date="1975-07-14", sex="K", status="deferred", service_years=12.0,
+         pensionable_salary=350000, married="false"),
+    # retired with an individual spouse of the same sex
+    dict(person_id="E07", birth_date="1950-05-05", sex="M", status="retired", annual_pension=240000,
+         married="true", spouse_birth_date="1952-09-09", spouse_sex="M"),
+    # retired, spouse birth date given but married empty: still the probability
+    dict(person_id="E08", birth_date="1944-12-31", sex="K", status="retired", annual_pension=150000,
+         spouse_birth_date="1940-01-01"),
+    # payee aged 120 or more at V: no months, value 0
+    dict(person_id="E09", birth_date="1904-12-01", sex="K", status="spouse", annual_pension=90000),
+    # child aged 20 years 11 months: value 0; child aged 20 years 10 months: one payment
+    dict(person_id="E10", birth_date="2004-01-15", sex="M", status="child", annual_pension=20000),
+    dict(person_id="E11", birth_date="2004-02-15", sex="K", status="child", annual_pension=20000),
+    # a very old member close to the 120 horizon
+    dict(person_id="E12", birth_date="1906-06-15", sex="M", status="retired", annual_pension=100000),
+    # zero salary: zero value
+    dict(person_id="E13", birth_date="1970-03-03", sex="M", status="active", service_years=15.0,
+         pensionable_salary=0.0),
+    # state and insured shares
+    dict(person_id="E14", birth_date="1955-08-20", sex="K", status="retired", annual_pension=200000,
+         state_share=0.4, insured_share=0.25),
+    # active born 1959 first half (payout 60.5) hired after 2007, death in service spouse on 15 years
+    dict(person_id="E15", birth_date="1959-04-10", sex="M", status="active", service_years=11.0,
+         pensionable_salary=410000, hire_date="2013-05-01"),
+]
+
+
+def engine_register(n_synthetic: int = 300, seed: int = 11) -> pd.DataFrame:
+    """A few hundred synthetic persons in every status, with individual and collective
+    spouse data, plus the edge cases above."""
+    synthetic = synthetic_register(n_synthetic, seed=seed, individual_spouses=True)
+    # half the retired keep the collective assumptions
+    collective = (synthetic["status"] == "retired") & (np.arange(len(synthetic)) % 2 == 0)
+    for column in ("married", "spouse_birth_date", "spouse_sex"):
+        synthetic.loc[collective, column] = ""
+    edge = pd.DataFrame(EDGE_CASES)
+    frame = pd.concat([synthetic, edge], ignore_index=True)
+    text_columns = ["hire_date", "married", "spouse_birth_date", "spouse_sex", "unit", "municipality"]
+    frame[text_columns] = frame[text_columns].fillna("")
+    return frame

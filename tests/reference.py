@@ -1,0 +1,225 @@
+"""A deliberately simple per-person valuation, straight from valuation-basis.md §§3–8.
+
+One person at a time, one month at a time, plain Python: no cohorts, no suffix sums, no
+numpy tricks, and none of the engine's code. It reads the mortality tables and the
+basis values directly. The fast engine must agree with it (tests/test_engine_reference.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+HORIZON = 1440
+
+
+def completed_months(birth: dt.date, valuation_date: dt.date) -> int:
+    months = 12 * (valuation_date.year - birth.year) + (valuation_date.month - birth.month)
+    last_day_of_month = (valuation_date + dt.timedelta(days=1)).day == 1
+    if valuation_date.day < birth.day and not last_day_of_month:
+        months -= 1
+    return months
+
+
+def whole(x: float) -> int:
+    return math.floor(x + 1e-9)
+
+
+def round_half_up(x: float) -> int:
+    return math.floor(x + 0.5 + 1e-9)
+
+
+def table_age(birth: dt.date, table) -> float:
+    age = table[0][1]
+    for born_from, value in table:
+        if birth >= born_from:
+            age = value
+    return age
+
+
+def pension_pct(n: int, ladder) -> float:
+    n = min(n, ladder[-1][0])
+    points, previous = 0.0, 0
+    for up_to, per_year in ladder:
+        if n > previous:
+            points += per_year * (min(n, up_to) - previous)
+        previous = up_to
+    return points / 100
+
+
+class Reference:
+    def __init__(self, basis, curve, mortality_values, improvement_values, benchmark_year):
+        self.b = basis
+        self.V = basis["valuation.date"]
+        self.curve = curve
+        self.mu = mortality_values  # [sex][age]
+        self.r = improvement_values
+        self.y0 = benchmark_year
+        self.i = basis["inflation.rate"]
+        self._survival_cache = {}
+        self._v = [(1 + self.i) ** (k / 12) * float(curve.discount(k / 12)) for k in range(HORIZON + 2)]
+
+    # --- mortality and discounting, per month --------------------------------------
+    def intensity(self, sex: int, a0: int, k: int) -> float:
+        x = min(110, max(0, (a0 + k - 1) // 12))
+        year = self.V.year + (self.V.month - 1 + k) // 12
+        factor = self.b["mortality.factor_men"] if sex == 0 else self.b["mortality.factor_women"]
+        improvement = self.r[sex][x] if self.b["mortality.improvements"] else 0.0
+        return factor * self.mu[sex][x] * (1 - improvement) ** (year - self.y0)
+
+    def survival(self, sex: int, a0: int) -> list[float]:
+        """S(t_k) for k = 0..HORIZON+1, zero for months starting at or after age 120."""
+        key = (sex, a0)
+        if key not in self._survival_cache:
+            path = [1.0]
+            total = 0.0
+            for k in range(1, HORIZON + 2):
+                if a0 + k - 1 >= 1440:
+                    path.append(0.0)
+                    continue
+                total += self.intensity(sex, a0, k) / 12
+                path.append(math.exp(-total))
+            self._survival_cache[key] = path
+        return self._survival_cache[key]
+
+    def v(self, k: int) -> float:
+        """I(t_k)·P(t_k), t_k = k/12."""
+        return self._v[k]
+
+    # --- one person ---------------------------------------------------------------------
+    def value(self, p: dict) -> dict:
+        b = self.b
+        V = self.V
+        status = p["status"]
+        sex = 0 if p["sex"] == "M" else 1
+        a0 = completed_months(p["birth_date"], V)
+        S = self.survival(sex, a0)
+        out = dict(pv_own=0.0, pv_lump_sum=0.0, pv_supplement=0.0, pv_spouse=0.0, pv_child=0.0,
+                   pension_age=None, annual_benefit=0.0, k_A=1)
+        if status in ("spouse", "child"):
+            B = p["annual_pension"]
+            out["annual_benefit"] = B
+            if status == "spouse":
+                out["pv_spouse"] = sum(B / 12 * self.v(k) * S[k] for k in range(1, HORIZON + 1))
+            else:
+                end_months = 12 * b["benefit.child_pension_end_age"]
+                out["pv_child"] = sum(B / 12 * self.v(k) * S[k] for k in range(1, HORIZON + 1)
+                                      if a0 + k < end_months)
+            return out
+
+        ladder = b["benefit.pension_percentage_ladder"]
+        spa = table_age(p["birth_date"], b["pension_age.state_pension_age_table"])
+        if status == "retired":
+            A = None
+            k_A = 1
+            B_u = B = p["annual_pension"]
+            salary = 0.0
+            n = None
+            SB_pre = 0.0
+            SB_post = b["spouse.fraction"] * B_u
+        else:
+            if p.get("pension_age") is not None:
+                A = p["pension_age"]
+            else:
+                hire = p.get("hire_date")
+                legacy = (hire is None and b["pension_age.missing_hire_date_is_legacy"]) or (
+                    hire is not None and hire < b["pension_age.legacy_hire_before"])
+                payout = table_age(p["birth_date"], b["pension_age.payout_age_table"])
+                if legacy:
+                    payout = min(payout, b["pension_age.legacy_payout_age"])
+                A = payout + b["pension_age.offset_years"]
+            k_A = max(1, round_half_up(12 * A) - a0)
+            service = p["service_years"]
+            fraction = p.get("employment_fraction") or 1.0
+            at_start = max(service, service + (A - a0 / 12) * fraction)
+            if status == "active" and whole(at_start) < b["benefit.min_service_years"]:
+                out.update(pension_age=A, k_A=k_A)
+                return out
+            basis_service = at_start if (status == "active" and b["valuation.active_basis"] == "projected") else service
+            n = min(whole(basis_service), ladder[-1][0])
+            salary = p["projected_salary"] if p.get("projected_salary") is not None else p["pensionable_salary"]
+            B_u = pension_pct(n, ladder) * salary
+            reduction = 0.0
+            if b["pension_age.early_retirement_reduction"] and A < spa:
+                table = (b["pension_age.reduction_table_2"]
+                         if p["birth_date"].year >= b["pension_age.reduction_table_2_from_birth_year"]
+                         else b["pension_age.reduction_table_1"])
+                reduction = table[min(max(whole(A) - 60, 0), 5)]
+            B = B_u * (1 - reduction)
+            if status == "active":
+                n_sp = max(n, b["spouse.min_service_years_on_death_in_service"])
+                SB_pre = b["spouse.fraction"] * pension_pct(n_sp, ladder) * salary
+                SB_post = b["spouse.fraction"] * B_u
+            else:
+                SB_pre = SB_post = b["spouse.fraction_deferred"] * B_u
+        out.update(pension_age=A, k_A=k_A, annual_benefit=B)
+
+        out["pv_own"] = sum(B / 12 * self.v(k) * S[k] for k in range(k_A, HORIZON + 1))
+        if status != "retired":
+            if n >= b["supplement.lump_sum_service_years"]:
+                out["pv_lump_sum"] = b["supplement.lump_sum_fraction"] * salary * self.v(k_A) * S[k_A]
+            full = b["supplement.early_supplement_full"]
+            if full > 0:
+                yearly = full * min(n, ladder[-1][0]) / ladder[-1][0]
+                if A < b["supplement.supplement_halved_below_age"]:
+                    yearly /= 2
+                out["pv_supplement"] = sum(yearly / 12 * self.v(k) * S[k] for k in range(k_A, HORIZON + 1)
+                                           if a0 + k - 1 < round_half_up(12 * spa))
+
+        # spouse pension
+        married = p.get("married")
+        if married is True:
+            prob = 1.0
+        elif married is False:
+            prob = 0.0
+        else:
+            prob = b["spouse.marriage_probability_men"] if sex == 0 else b["spouse.marriage_probability_women"]
+        if prob == 0 or (SB_pre == 0 and SB_post == 0):
+            return out
+        spouse_sex = {"M": 0, "K": 1, "F": 1}.get(p.get("spouse_sex") or "", 1 - sex)
+        if p.get("spouse_birth_date") is not None:
+            a0_sp = completed_months(p["spouse_birth_date"], V)
+        else:
+            shift = round_half_up(12 * b["spouse.age_difference_years"])
+            a0_sp = a0 - shift if sex == 0 else a0 + shift
+        S_sp = self.survival(spouse_sex, a0_sp)
+        total = 0.0
+        for k in range(1, HORIZON + 2):
+            m = min(k, k_A - 1)
+            total += self.v(k) * S_sp[k] * (SB_pre * (1 - S[m]) + SB_post * (S[m] - S[k])) / 12
+        out["pv_spouse"] = prob * total
+        return out
+
+
+def _optional(value):
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _date(value):
+    value = _optional(value)
+    return None if value is None else dt.date.fromisoformat(str(value)[:10])
+
+
+def persons_from_frame(frame) -> list[dict]:
+    """Register rows (canonical columns, text dates) as the reference's person dicts."""
+    persons = []
+    for row in frame.to_dict("records"):
+        married = _optional(row.get("married"))
+        persons.append(dict(
+            status=row["status"],
+            sex=row["sex"],
+            birth_date=_date(row["birth_date"]),
+            service_years=_optional(row.get("service_years")),
+            pensionable_salary=_optional(row.get("pensionable_salary")),
+            projected_salary=_optional(row.get("projected_salary")),
+            annual_pension=_optional(row.get("annual_pension")),
+            hire_date=_date(row.get("hire_date")),
+            pension_age=_optional(row.get("pension_age")),
+            employment_fraction=_optional(row.get("employment_fraction")),
+            married=None if married is None else str(married).lower() == "true",
+            spouse_birth_date=_date(row.get("spouse_birth_date")),
+            spouse_sex=_optional(row.get("spouse_sex")),
+        ))
+    return persons

@@ -1,0 +1,101 @@
+"""The fast engine against the per-person reference (tests/reference.py), per component."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from actuarial import Register, load_basis, value
+from reference import Reference, persons_from_frame
+from engine_cases import engine_register
+
+COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child")
+BASES = {
+    "default": [],
+    "projected, supplement, 3 % inflation": [
+        "valuation.active_basis=projected", "supplement.early_supplement_full=24000", "inflation.rate=0.03"],
+    "flat curve, no improvements, factors, no reduction": [
+        "curve.source=flat", "curve.rate=0.025", "mortality.improvements=false", "mortality.factor_men=1.2",
+        "mortality.factor_women=0.9", "pension_age.early_retirement_reduction=false"],
+    "mid-year valuation date, shifted curve": ["valuation.date=2025-06-30", "curve.shift_bp=-75"],
+}
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return engine_register()
+
+
+@pytest.mark.parametrize("name", list(BASES))
+def test_engine_matches_reference_per_component(frame, name):
+    basis = load_basis(overrides=BASES[name])
+    register = Register.from_frame(frame, basis.valuation_date)
+    valuation = value(register, basis)
+    assumptions = valuation.assumptions
+    mortality = assumptions.mortality
+    reference = Reference(basis, assumptions.curve, mortality.mortality.values, mortality.improvement.values,
+                          mortality.benchmark_year)
+    persons = valuation.persons
+    assert set(persons["status"]) == {"active", "deferred", "retired", "spouse", "child"}
+    checked = 0
+    for index, person in enumerate(persons_from_frame(frame)):
+        expected = reference.value(person)
+        for component in COMPONENTS:
+            got = persons[component].iat[index]
+            assert got == pytest.approx(expected[component], rel=1e-9, abs=1e-9), (
+                f"{frame['person_id'].iat[index]} {component}")
+            checked += expected[component] != 0
+        assert persons["annual_benefit"].iat[index] == pytest.approx(expected["annual_benefit"], rel=1e-12)
+        if expected["pension_age"] is not None:
+            assert persons["pension_age"].iat[index] == pytest.approx(expected["pension_age"])
+            assert persons["pension_start_month"].iat[index] == expected["k_A"]
+    assert checked > 500  # the comparison covered real, non-zero values
+
+
+def test_edge_cases_behave_as_the_spec_says(frame):
+    basis = load_basis()
+    valuation = value(Register.from_frame(frame, basis.valuation_date), basis)
+    p = valuation.persons.set_index("person_id")
+    assert p.loc["E01", "pv_total"] == 0 and p.loc["E01", "annual_benefit"] == 0
+    assert p.loc["E02", "pension_start_month"] == 1 and p.loc["E02", "pv_lump_sum"] > 0
+    assert p.loc["E03", "pension_age"] == 62.5
+    assert p.loc["E05", "pv_lump_sum"] > 0 and p.loc["E05", "service_whole_years"] == 37
+    assert p.loc["E06", "pv_spouse"] == 0
+    assert p.loc["E09", "pv_total"] == 0
+    assert p.loc["E10", "pv_child"] == 0 and p.loc["E11", "pv_child"] > 0
+    assert p.loc["E11", "pv_child"] < 20000 / 12 * 1.01
+    assert p.loc["E13", "pv_total"] == 0
+    e14 = p.loc["E14"]
+    assert e14["state_part"] == pytest.approx(0.4 * e14["pv_total"])
+    assert e14["liability"] == pytest.approx(0.35 * e14["pv_total"])
+    assert p.loc["E15", "pension_age"] == 62.5  # payout 60.5 (born H1 1959, hired 2013) + 2
+
+
+def test_cash_flows_discount_to_the_liability(frame):
+    """Two independent aggregations: Σ over persons of suffix-sum values, and the
+    month-by-month expected payments discounted."""
+    for overrides in BASES.values():
+        basis = load_basis(overrides=overrides)
+        valuation = value(Register.from_frame(frame, basis.valuation_date), basis)
+        assert valuation.cashflows["present_value"].sum() == pytest.approx(valuation.total_liability, rel=1e-12)
+        by_status = valuation.totals_by("status")["liability"]
+        for status in ("active", "deferred", "retired", "spouse", "child"):
+            months = valuation.cashflows[status].to_numpy()
+            assert (months >= -1e-9).all()
+        assert by_status["total"] == pytest.approx(valuation.total_liability)
+
+
+@pytest.mark.parametrize("cells", [3_000, 150_000])  # 63 chunks (sorted), 3 (masks)
+def test_chunked_spouse_pairs_give_the_same_values(frame, monkeypatch, cells):
+    """Joint survival is computed in chunks of pairs bounded by JOINT_CELLS; small chunks
+    (a few, found by masks, or many, found by sorting) must give the same kroner."""
+    import actuarial.projection as projection
+
+    basis = load_basis(overrides=BASES["projected, supplement, 3 % inflation"])
+    register = Register.from_frame(frame, basis.valuation_date)
+    whole = value(register, basis)
+    monkeypatch.setattr(projection, "JOINT_CELLS", cells)
+    chunked = value(register, basis)
+    assert whole.n_spouse_pairs > 20
+    np.testing.assert_allclose(chunked.persons["pv_spouse"], whole.persons["pv_spouse"], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(chunked.cashflows["total"], whole.cashflows["total"], rtol=1e-12, atol=1e-6)

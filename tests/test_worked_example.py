@@ -1,0 +1,78 @@
+"""docs/technical-notes.md §6: every number of the worked example, reproduced at the
+precision printed (kroner to the øre)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from actuarial import load_basis, read_register, resolve_assumptions
+from actuarial.explain import explain
+from reference import Reference, persons_from_frame
+
+PERSONS = ["W1", "W2", "W3"]
+
+
+def documented_rows(repo_root) -> dict[str, list[str]]:
+    """`key` → the three printed cells, from the tables of the worked example."""
+    text = (repo_root / "docs" / "technical-notes.md").read_text(encoding="utf-8")
+    example = text[text.index("## 6. Worked example"):]
+    rows = {}
+    for line in example.splitlines():
+        match = re.match(r"\|\s*`([^`]+)`\s*\|[^|]*\|(.*)\|\s*$", line)
+        if match:
+            rows[match.group(1)] = [cell.strip() for cell in match.group(2).split("|")]
+    return rows
+
+
+def printed(value, cell: str) -> str:
+    """The value formatted the way the cell is (same decimals, thousands commas)."""
+    if value is None:
+        return "–"
+    decimals = len(cell.split(".")[1]) if "." in cell else 0
+    return f"{value:,.{decimals}f}"
+
+
+@pytest.fixture(scope="module")
+def example(repo_root):
+    basis = load_basis()
+    assumptions = resolve_assumptions(basis)
+    register = read_register(repo_root / "examples" / "worked_example.csv", basis.valuation_date)
+    return basis, assumptions, explain(register, assumptions, PERSONS)
+
+
+def test_every_documented_number_is_the_engines(repo_root, example):
+    _, _, explained = example
+    rows = documented_rows(repo_root)
+    assert len(rows) >= 24
+    for key, cells in rows.items():
+        for person, cell in zip(explained, cells):
+            lookup = key.replace("kA", str(person["pension_start_month"]))
+            assert printed(person[lookup], cell) == cell, f"{key} {person['person_id']}"
+
+
+def test_the_reference_gives_the_same_kroner(repo_root, example):
+    basis, assumptions, explained = example
+    frame = pd.read_csv(repo_root / "examples" / "worked_example.csv", sep=";", decimal=",", dtype=str,
+                        keep_default_na=False)
+    for column in ("service_years", "pensionable_salary", "annual_pension"):
+        frame[column] = pd.to_numeric(frame[column].str.replace(",", "."), errors="coerce")
+    mortality = assumptions.mortality
+    reference = Reference(basis, assumptions.curve, mortality.mortality.values, mortality.improvement.values,
+                          mortality.benchmark_year)
+    rows = documented_rows(repo_root)
+    for index, person in enumerate(persons_from_frame(frame)):
+        expected = reference.value(person)
+        for component in ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child"):
+            cell = rows[component][index]
+            assert printed(expected[component], cell) == cell
+        assert expected["k_A"] == explained[index]["pension_start_month"]
+
+
+def test_the_total(repo_root, example):
+    _, _, explained = example
+    text = (repo_root / "docs" / "technical-notes.md").read_text(encoding="utf-8")
+    total = sum(p["pv_total"] for p in explained)
+    assert f"Total liability: {total:,.2f}" in text
