@@ -16,7 +16,8 @@ import pandas as pd
 
 STATUS_ACTIVE, STATUS_DEFERRED, STATUS_RETIRED, STATUS_SPOUSE, STATUS_CHILD = range(5)
 STATUS_NAMES = ("active", "deferred", "retired", "spouse", "child")
-STATUS_DANISH = ("aktive", "fraflyttede", "pensionerede", "ægtefæller", "børn")
+STATUS_DANISH = ("aktive", "fraflyttede", "pensionerede", "ægtefæller", "børn")  # groups
+STATUS_DANISH_SINGULAR = ("aktiv", "fraflyttet", "pensioneret", "ægtefælle", "barn")  # one person
 UNKNOWN = -1  # `married` and `spouse_sex` when the register does not say
 
 

@@ -23,13 +23,13 @@ EXPLANATORY_COLUMNS = (
 COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child")
 AMOUNT_COLUMNS = COMPONENTS + ("pv_total", "state_part", "insured_part", "liability")
 
-NOT_VALUED = (
-    "invaliditet (disability incidence) for aktive",
-    "afskedigelse (dismissals)",
-    "efterindtægt (the 3 months' salary or pension after death)",
-    "børnepension not yet in payment",
-    "ill-health service credit (tjenestetid til 70 år ved svagelighedspension)",
-    "the low-step supplement of TPL § 6 stk. 2 (phased out)",
+NOT_VALUED = (  # valuation-basis.md §3, in the working paper's Danish
+    "invaliditet: tilgang til svagelighedspension blandt aktive",
+    "afskedigelse",
+    "efterindtægt (3 måneders løn eller pension ved død)",
+    "børnepension, der ikke er under udbetaling",
+    "tjenestetid til 70 år ved svagelighedspension",
+    "lavtrinstillæg efter tjenestemandspensionslovens § 6, stk. 2 (udfaset)",
 )
 
 
@@ -121,5 +121,5 @@ class Valuation:
     def not_valued(self) -> list[str]:
         items = list(NOT_VALUED)
         if self.assumptions.rules.early_supplement_full == 0:
-            items.insert(0, "førtidstillæg (early supplement): supplement.early_supplement_full = 0")
+            items.insert(0, "førtidstillæg: det fulde beløb er ikke angivet (supplement.early_supplement_full = 0)")
         return items

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from cli.common import report_errors
 from cli.curve_cmd import curve_app
 from cli.mortality_cmd import mortality_app
+from cli.value_cmd import example, value
 
 app = typer.Typer(
     name="tjp",
@@ -15,6 +17,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("value")(report_errors(value))
+app.command("example")(report_errors(example))
 app.add_typer(curve_app, name="curve")
 app.add_typer(mortality_app, name="mortality")
 

@@ -1,0 +1,201 @@
+"""Writing a run's results: CSV files, the manifest, and the output directory.
+
+CSV files are written the way Danish Excel opens them directly: UTF-8 with BOM,
+semicolon-separated, decimal comma, one line per row ("\\n"). They contain no time
+stamps, so the same inputs give byte-identical files.
+
+Everything is written into a temporary folder beside the target and moved into place
+only when every file is complete: a failure never leaves half a result, and an existing
+result is replaced only with `force` (and then only once the new one is complete).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from actuarial.journal import JOURNAL_COLUMNS, Journal
+from actuarial.results import EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
+from tjenestemandspension import __version__
+from tjenestemandspension.errors import InputError, Problem
+
+CSV_OPTIONS = dict(sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\n", na_rep="")
+MANIFEST = "manifest.json"
+LIBRARIES = ("numpy", "pandas", "scipy", "pyarrow", "openpyxl", "xlsxwriter", "typer")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, **CSV_OPTIONS)
+
+
+def kroner_text(amount: Decimal) -> str:
+    """Decimal kroner as the journal writes them: 1234567,89 (no thousands separator)."""
+    return f"{amount:.2f}".replace(".", ",")
+
+
+def journal_frame(journal: Journal) -> pd.DataFrame:
+    if not journal.lines:  # nothing to post: one explanatory line, no amounts
+        row = {column: "" for column in JOURNAL_COLUMNS}
+        row.update(bilagsdato=journal.valuation_date.strftime("%d-%m-%Y"),
+                   regnskabsår=journal.valuation_date.year, tekst=journal.note, reference=journal.reference)
+        return pd.DataFrame([row], columns=list(JOURNAL_COLUMNS))
+    rows = []
+    for line in journal.lines:
+        row = line.as_row()
+        for column in ("debet", "kredit", "beløb"):
+            row[column] = kroner_text(row[column])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(JOURNAL_COLUMNS))
+
+
+def persons_frame(valuation: Valuation) -> pd.DataFrame:
+    """§7's columns in register order, then the explanatory ones."""
+    return valuation.persons[list(PERSON_COLUMNS) + list(EXPLANATORY_COLUMNS)]
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version(), "tjenestemandspension": __version__}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def sha256_bytes(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def write_manifest(folder: Path, content: dict[str, object]) -> None:
+    """The manifest lists every other file of the folder with its sha256 (`tjp verify`)."""
+    outputs = {p.name: sha256_bytes(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
+    content = dict(content, outputs=outputs)
+    (folder / MANIFEST).write_text(json.dumps(content, indent=2, ensure_ascii=False, default=_jsonable) + "\n",
+                                   encoding="utf-8")
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def check_output_folder(target: Path, force: bool) -> None:
+    """Refuse, before any work is done, to touch a user's existing results without --force."""
+    if target.exists() and not target.is_dir():
+        raise InputError([Problem(file=str(target), expected="is a file; expected a folder for the results")])
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise InputError([Problem(
+            file=str(target),
+            expected="the output folder exists and is not empty; choose another with --out, or replace "
+                     "it with --force")])
+
+
+@contextmanager
+def output_folder(target: Path, force: bool) -> Iterator[Path]:
+    """A temporary folder to write into; moved to `target` when the block succeeds."""
+    check_output_folder(target, force)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tjp-partial", dir=target.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results follow the user's umask
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        if any(target.iterdir()):
+            old = target.parent / f".{target.name}.tjp-replaced-{os.getpid()}"
+            target.rename(old)
+        else:
+            target.rmdir()
+    try:
+        staging.rename(target)
+    except BaseException:
+        if old is not None:
+            old.rename(target)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+
+def manifest_content(run, kind: str = "valuation") -> dict[str, object]:
+    """Enough to reproduce and verify the run: inputs with hashes, the resolved basis,
+    software versions and the totals (the outputs' hashes are added when written)."""
+    valuation = run.valuation
+    totals = valuation.totals_by("status")
+    journal = run.journal
+    return {
+        "tool": "tjenestemandspension",
+        "kind": kind,
+        "run_id": run.run_id,
+        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "software": library_versions(),
+        "valuation_date": valuation.valuation_date,
+        "inputs": [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in run.inputs],
+        "booked": None if run.booked is None else str(run.booked),
+        "basis": run.basis.to_plain(),
+        "basis_provenance": {r["key"]: r["source"] + (f"; {r['date']}" if r["date"] else "")
+                             for r in run.basis.as_records()},
+        "curve": valuation.assumptions.curve.describe(),
+        "mortality": valuation.assumptions.mortality.describe(),
+        "totals": {
+            "persons": int(totals.loc["total", "persons"]),
+            "liability": float(valuation.total_liability),
+            "by_status": {status: {column: float(totals.loc[status, column]) if column != "persons"
+                                   else int(totals.loc[status, column])
+                                   for column in totals.columns}
+                          for status in totals.index if status != "total"},
+        },
+        "journal": None if journal is None else {
+            "liability": str(journal.liability), "booked": str(journal.booked),
+            "regulation": str(journal.regulation), "kind": journal.kind, "lines": len(journal.lines)},
+        "not_valued": valuation.not_valued,
+    }
+
+
+def write_run(run, target: Path, force: bool = False) -> list[str]:
+    """Write every result of a run into `target` (all or nothing); returns the file names."""
+    from actuarial.workpaper import WorkpaperContext, write_workpaper
+
+    with output_folder(target, force) as folder:
+        if run.journal is not None:
+            write_csv(journal_frame(run.journal), folder / "journal.csv")
+        write_csv(persons_frame(run.valuation), folder / "persons.csv")
+        write_csv(run.valuation.cashflows, folder / "cashflows.csv")
+        (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
+        register_name = next((Path(f.path).name for f in run.inputs if f.role == "register"), "")
+        write_workpaper(folder / "valuation.xlsx", run.valuation, run.journal,
+                        WorkpaperContext(run_id=run.run_id, register_name=register_name))
+        write_manifest(folder, manifest_content(run))
+        names = sorted(p.name for p in folder.iterdir())
+    return names

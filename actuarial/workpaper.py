@@ -1,0 +1,366 @@
+"""The auditor's working paper, `valuation.xlsx`, in Danish.
+
+Sheets: Oversigt (totals, booked balance, regulation, the 100.000 kr. rule, what is not
+valued), Postering (the journal), Forudsætninger (every basis value with provenance),
+Personer (one row per person, for registers up to PERSONS_SHEET_LIMIT), Betalinger
+(expected payments per year, with a chart), Rentekurve (with a chart) and Dødelighed
+(the tables used and remaining lifetimes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import xlsxwriter
+
+from actuarial.journal import JOURNAL_COLUMNS, RECOGNITION_THRESHOLD, Journal, danish_date
+from actuarial.register import STATUS_DANISH, STATUS_DANISH_SINGULAR, STATUS_NAMES
+from actuarial.results import Valuation
+from mortality import MAX_TABLE_AGE, SEX_MEN, SEX_WOMEN
+
+PERSONS_SHEET_LIMIT = 100_000  # above this, the Personer sheet points to the per-person file
+KRONER = '#,##0.00 "kr."'
+STATUS_LABEL = dict(zip(STATUS_NAMES, STATUS_DANISH))
+PERSON_HEADERS = {
+    "person_id": "Person-id", "status": "Status", "unit": "Forvaltning", "municipality": "Kommune",
+    "age_months": "Alder (måneder)", "pension_age": "Pensionsalder", "pension_start_month": "Første pensionsmåned",
+    "service_whole_years": "Pensionsår", "pension_percentage": "Pensionsprocent", "reduction": "Fradrag",
+    "annual_benefit": "Årlig ydelse", "pv_own": "Egenpension", "pv_lump_sum": "Engangsbeløb",
+    "pv_supplement": "Førtidstillæg", "pv_spouse": "Ægtefællepension", "pv_child": "Børnepension",
+    "pv_total": "Kapitalværdi i alt", "state_part": "Statens andel", "insured_part": "Forsikret andel",
+    "liability": "Forpligtelse",
+}
+AMOUNT_FIELDS = ("annual_benefit", "pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_total",
+                 "state_part", "insured_part", "liability")
+TOTAL_HEADERS = ["Antal personer", "Kapitalværdi i alt", "Statens andel", "Forsikret andel", "Forpligtelse"]
+
+
+@dataclass(frozen=True)
+class WorkpaperContext:
+    """What the working paper says about the run beyond the valuation itself."""
+
+    run_id: str
+    title: str = "Tjenestemandspensionsforpligtelse (9.72.90.001)"
+    kind: str = "Aktuarmæssig genberegning"
+    register_name: str = ""
+    persons_file: str = "persons.csv"
+    notes: tuple[str, ...] = ()
+
+
+class _Sheets:
+    """Formats and helpers shared by the sheets."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        self.book = workbook
+        self.header = workbook.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1, "text_wrap": True,
+                                           "valign": "top"})
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        self.bold = workbook.add_format({"bold": True})
+        self.kroner = workbook.add_format({"num_format": KRONER})
+        self.kroner_bold = workbook.add_format({"num_format": KRONER, "bold": True})
+        self.integer = workbook.add_format({"num_format": "#,##0"})
+        self.integer_bold = workbook.add_format({"num_format": "#,##0", "bold": True})
+        self.percent = workbook.add_format({"num_format": "0.000%"})
+        self.fraction = workbook.add_format({"num_format": "0.0000"})
+        self.factor = workbook.add_format({"num_format": "0.00000000"})
+        self.decimal3 = workbook.add_format({"num_format": "0.000"})
+        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self.warning = workbook.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
+
+    def table(self, sheet, first_row: int, headers: list[str], rows: list[list[object]],
+              formats: list[object | None], widths: list[int] | None = None) -> int:
+        """Header row and data rows; returns the row after the table."""
+        for column, text in enumerate(headers):
+            sheet.write(first_row, column, text, self.header)
+        for offset, row in enumerate(rows, start=1):
+            for column, (value, cell_format) in enumerate(zip(row, formats)):
+                _write(sheet, first_row + offset, column, value, cell_format)
+        for column, width in enumerate(widths or _widths(headers, rows)):
+            sheet.set_column(column, column, width)
+        return first_row + len(rows) + 1
+
+
+def _write(sheet, row: int, column: int, value: object, cell_format) -> None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        sheet.write_blank(row, column, None, cell_format)
+    elif isinstance(value, Decimal):
+        sheet.write_number(row, column, float(value), cell_format)
+    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        sheet.write_number(row, column, float(value), cell_format)
+    else:
+        sheet.write_string(row, column, str(value), cell_format)
+
+
+def _widths(headers: list[str], rows: list[list[object]], sample: int = 2000) -> list[int]:
+    widths = []
+    for column, header in enumerate(headers):
+        longest = max([len(word) for word in str(header).split()] + [8])
+        for row in rows[:sample]:
+            value = row[column]
+            if isinstance(value, (float, np.floating, Decimal)):
+                longest = max(longest, len(f"{float(value):,.2f}") + 4)
+            elif value is not None:
+                longest = max(longest, len(str(value)))
+        widths.append(min(longest + 2, 60))
+    return widths
+
+
+def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, context: WorkpaperContext) -> None:
+    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    # a fixed creation time: the same run gives the same document properties
+    created = dt.datetime.combine(valuation.valuation_date, dt.time())
+    workbook.set_properties({"title": context.title, "subject": f"Forpligtelse pr. {valuation.valuation_date}",
+                             "created": created, "comments": f"Kørsel {context.run_id}"})
+    sheets = _Sheets(workbook)
+    _overview(workbook.add_worksheet("Oversigt"), sheets, valuation, journal, context)
+    _journal(workbook.add_worksheet("Postering"), sheets, journal)
+    _assumptions(workbook.add_worksheet("Forudsætninger"), sheets, valuation)
+    _persons(workbook.add_worksheet("Personer"), sheets, valuation, context)
+    _payments(workbook.add_worksheet("Betalinger"), sheets, valuation)
+    _curve(workbook.add_worksheet("Rentekurve"), sheets, valuation)
+    _mortality(workbook.add_worksheet("Dødelighed"), sheets, valuation)
+    for sheet in workbook.worksheets():  # printed working papers: landscape, one page wide
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.set_footer(f"&L{context.title}&C&A&R{context.run_id}  side &P af &N")
+        if sheet.name not in ("Oversigt",):
+            sheet.repeat_rows(0)
+    workbook.close()
+
+
+# --- the sheets ----------------------------------------------------------------------
+
+def _totals_rows(valuation: Valuation, column: str, labels: dict[str, str] | None = None) -> list[list[object]]:
+    totals = valuation.totals_by(column)
+    rows = []
+    for name, row in totals.iterrows():
+        label = "I alt" if name == "total" else (labels or {}).get(str(name), str(name) or "(ikke angivet)")
+        rows.append([label, int(row["persons"]), row["pv_total"], row["state_part"], row["insured_part"],
+                     row["liability"]])
+    return rows
+
+
+def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, context: WorkpaperContext) -> None:
+    date = danish_date(valuation.valuation_date)
+    sheet.write(0, 0, f"{context.title} pr. {date}", s.title)
+    info = [
+        ("Opgørelse", context.kind),
+        ("Opgørelsesdato", date),
+        ("Kørsel (reference)", context.run_id),
+        ("Register", context.register_name),
+        ("Kommune(r)", ", ".join(sorted({m for m in valuation.register.municipality if m})) or "(ikke angivet)"),
+    ]
+    row = 2
+    for label, text in info:
+        sheet.write(row, 0, label, s.bold)
+        sheet.write(row, 1, text)
+        row += 1
+    row += 1
+    formats = [None, s.integer, s.kroner, s.kroner, s.kroner, s.kroner]
+    sheet.write(row, 0, "Forpligtelsen fordelt på status", s.bold)
+    status_rows = _totals_rows(valuation, "status", STATUS_LABEL)
+    row = s.table(sheet, row + 1, ["Status"] + TOTAL_HEADERS, status_rows, formats, [26, 14, 22, 22, 22, 22])
+    _bold_last_row(sheet, s, row - 1, status_rows[-1], formats)
+    row += 1
+    for column, heading in (("unit", "Forpligtelsen fordelt på forvaltning"),
+                            ("municipality", "Forpligtelsen fordelt på kommune")):
+        sheet.write(row, 0, heading, s.bold)
+        rows = _totals_rows(valuation, column)
+        row = s.table(sheet, row + 1, [heading.split()[-1].capitalize()] + TOTAL_HEADERS, rows, formats,
+                      [26, 14, 22, 22, 22, 22])
+        _bold_last_row(sheet, s, row - 1, rows[-1], formats)
+        row += 1
+
+    sheet.write(row, 0, "Regulering af 9.72.90.001", s.bold)
+    row += 1
+    liability = Decimal(f"{valuation.total_liability:.2f}")
+    lines = [("Beregnet forpligtelse", liability)]
+    if journal is not None:
+        lines += [("Bogført saldo 9.72.90.001 (kredit)", journal.booked),
+                  (f"Regulering ({journal.kind})", journal.regulation)]
+    for label, amount in lines:
+        sheet.write(row, 0, label)
+        _write(sheet, row, 1, amount, s.kroner_bold)
+        row += 1
+    if journal is None:
+        sheet.write(row, 0, "Journalen er ikke dannet: den bogførte saldo på 9.72.90.001 er ikke angivet (--booked).",
+                    s.warning)
+        row += 1
+    else:
+        sheet.write(row, 0, journal.note)
+        row += 1
+    threshold = f"{RECOGNITION_THRESHOLD:,.0f}".replace(",", ".")
+    if liability > RECOGNITION_THRESHOLD:
+        rule = f"Forpligtelsen overstiger {threshold} kr. og skal indregnes i balancen (hensatte forpligtelser)."
+    else:
+        rule = (f"Forpligtelsen er på højst {threshold} kr.; hensatte forpligtelser under denne grænse er ikke "
+                "obligatoriske at indregne.")
+    sheet.write(row, 0, rule)
+    row += 2
+    sheet.write(row, 0, "Ikke værdiansat", s.bold)
+    row += 1
+    for item in valuation.not_valued:
+        sheet.write(row, 0, f"• {item}")
+        row += 1
+    for note in context.notes:
+        row += 1
+        sheet.write(row, 0, note, s.warning)
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 1, 24)
+
+
+def _bold_last_row(sheet, s: _Sheets, row: int, values: list[object], formats: list[object | None]) -> None:
+    bold = [s.bold, s.integer_bold, s.kroner_bold, s.kroner_bold, s.kroner_bold, s.kroner_bold]
+    for column, value in enumerate(values):
+        _write(sheet, row, column, value, bold[column])
+
+
+def _journal(sheet, s: _Sheets, journal: Journal | None) -> None:
+    headers = list(JOURNAL_COLUMNS)
+    formats = [None, None, None, None, None, None, s.kroner, s.kroner, s.kroner, s.wrap, None]
+    if journal is None:
+        rows = [["", "", "", "", "", "", None, None, None,
+                 "Ingen postering: den bogførte saldo på 9.72.90.001 er ikke angivet (--booked).", ""]]
+    elif not journal.lines:
+        rows = [[danish_date(journal.valuation_date), journal.valuation_date.year, "", "", "", "", None, None, None,
+                 journal.note, journal.reference]]
+    else:
+        rows = [[line.as_row()[h] for h in headers] for line in journal.lines]
+    s.table(sheet, 0, [h.capitalize() for h in headers], rows, formats,
+            [12, 12, 14, 10, 11, 7, 18, 18, 18, 70, 14])
+    sheet.freeze_panes(1, 0)
+
+
+def _assumptions(sheet, s: _Sheets, valuation: Valuation) -> None:
+    basis = valuation.assumptions.basis
+    rows = [[r["key"], r["description"], r["value"], r["source"], r["date"],
+             "Bør gennemgås" if r["placeholder"] else ""] for r in basis.as_records()]
+    curve = valuation.assumptions.curve
+    mortality = valuation.assumptions.mortality.describe()
+    rows.append(["(rentekurve)", "Den anvendte rentekurve", curve.name, curve.provenance.describe(),
+                 curve.reference_date.isoformat() if curve.reference_date else "", ""])
+    rows.append(["(dødelighed)", "Den anvendte dødelighed", mortality["name"], mortality["mortality"]["text"],
+                 "", ""])
+    s.table(sheet, 0, ["Nøgle", "Betydning", "Værdi", "Kilde", "Dato", "Pladsholder"], rows,
+            [None, s.wrap, s.wrap, s.wrap, None, s.warning], [34, 50, 30, 70, 12, 14])
+    sheet.freeze_panes(1, 0)
+
+
+def _persons(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperContext) -> None:
+    columns = list(PERSON_HEADERS)
+    headers = [PERSON_HEADERS[c] for c in columns]
+    frame = valuation.persons
+    if len(frame) > PERSONS_SHEET_LIMIT:
+        for column, text in enumerate(headers):
+            sheet.write(0, column, text, s.header)
+        sheet.write(1, 0, f"Registeret har {len(frame):,} personer, mere end arket viser "
+                          f"({PERSONS_SHEET_LIMIT:,}); se {context.persons_file}.".replace(",", "."))
+        sheet.freeze_panes(1, 0)
+        return
+    formats = {c: (s.kroner if c in AMOUNT_FIELDS else None) for c in columns}
+    formats.update(pension_percentage=s.percent, reduction=s.percent, age_months=s.integer)
+    for column, text in enumerate(headers):
+        sheet.write(0, column, text, s.header)
+    data = {c: frame[c].to_numpy() for c in columns}
+    singular = dict(zip(STATUS_NAMES, STATUS_DANISH_SINGULAR))
+    data["status"] = np.asarray([singular[v] for v in frame["status"].astype(str)], dtype=object)
+    for column_index, column in enumerate(columns):
+        cell_format = formats[column]
+        values = data[column]
+        if values.dtype.kind in "fiu":
+            for row_index, value in enumerate(values, start=1):
+                if np.isnan(value):
+                    continue
+                sheet.write_number(row_index, column_index, float(value), cell_format)
+        else:
+            for row_index, value in enumerate(values, start=1):
+                sheet.write_string(row_index, column_index, str(value), cell_format)
+    for column_index, column in enumerate(columns):
+        width = 20 if column in AMOUNT_FIELDS else max(12, len(PERSON_HEADERS[column]) + 2)
+        if column in ("unit", "municipality", "person_id"):
+            width = max(width, min(40, max((len(str(v)) for v in data[column][:2000]), default=8) + 2))
+        sheet.set_column(column_index, column_index, width)
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, len(frame), len(columns) - 1)
+
+
+def _payments(sheet, s: _Sheets, valuation: Valuation) -> None:
+    flows = valuation.cashflows
+    headers = ["År"] + [STATUS_LABEL[name].capitalize() for name in STATUS_NAMES] + ["I alt", "Nutidsværdi"]
+    rows = [[int(r["year"])] + [r[name] for name in STATUS_NAMES] + [r["total"], r["present_value"]]
+            for _, r in flows.iterrows()]
+    formats = [None] + [s.kroner] * (len(headers) - 1)
+    end = s.table(sheet, 0, headers, rows, formats, [8] + [18] * (len(headers) - 1))
+    sheet.write(end, 0, "I alt", s.bold)
+    for column in range(1, len(headers)):
+        letter = xlsxwriter.utility.xl_col_to_name(column)
+        sheet.write_formula(end, column, f"=SUM({letter}2:{letter}{end})", s.kroner_bold,
+                            float(sum(row[column] for row in rows)))
+    sheet.freeze_panes(1, 1)
+    chart = _chart(s.book, "column", {"subtype": "stacked"})
+    for column, name in enumerate(STATUS_NAMES, start=1):
+        chart.add_series({"name": ["Betalinger", 0, column], "categories": ["Betalinger", 1, 0, end - 1, 0],
+                          "values": ["Betalinger", 1, column, end - 1, column], "gap": 20})
+    chart.set_title({"name": "Forventede udbetalinger pr. år (kommunens andel)"})
+    chart.set_y_axis({"name": "kr.", "num_format": "#,##0"})
+    chart.set_x_axis({"name": "År", "interval_unit": 10})
+    chart.set_size({"width": 900, "height": 420})
+    sheet.insert_chart(1, len(headers) + 1, chart)
+
+
+def _chart(book: xlsxwriter.Workbook, kind: str, options: dict | None = None):
+    return book.add_chart({"type": kind, **(options or {})})
+
+
+def _curve(sheet, s: _Sheets, valuation: Valuation) -> None:
+    curve = valuation.assumptions.curve
+    forwards = curve.forward_rates()
+    rows = [[n, float(curve.spots[n - 1]), float(curve.discount(n)), float(forwards[n - 1])]
+            for n in range(1, curve.max_maturity + 1)]
+    sheet.write(0, 6, curve.name, s.bold)
+    sheet.write(1, 6, curve.provenance.source)
+    sheet.write(2, 6, f"Parallelforskydning: {curve.shift_bp:g} bp")
+    end = s.table(sheet, 0, ["Løbetid (år)", "Nulkuponrente", "Diskonteringsfaktor", "Etårig terminsrente"], rows,
+                  [None, s.percent, s.factor, s.percent], [12, 16, 20, 20])
+    sheet.freeze_panes(1, 0)
+    chart = _chart(s.book, "line")
+    chart.add_series({"name": "Nulkuponrente", "categories": ["Rentekurve", 1, 0, end - 1, 0],
+                      "values": ["Rentekurve", 1, 1, end - 1, 1]})
+    chart.add_series({"name": "Etårig terminsrente", "categories": ["Rentekurve", 1, 0, end - 1, 0],
+                      "values": ["Rentekurve", 1, 3, end - 1, 3]})
+    chart.set_title({"name": curve.name})
+    chart.set_y_axis({"num_format": "0.0%"})
+    chart.set_x_axis({"name": "Løbetid (år)", "interval_unit": 10})
+    chart.set_size({"width": 800, "height": 400})
+    sheet.insert_chart(4, 6, chart)
+
+
+def _mortality(sheet, s: _Sheets, valuation: Valuation) -> None:
+    mortality = valuation.assumptions.mortality
+    described = mortality.describe()
+    year = valuation.valuation_date.year + 1
+    sheet.write(0, 0, f"{described['name']}: benchmarkår {mortality.benchmark_year}", s.bold)
+    sheet.write(1, 0, described["mortality"]["text"], s.wrap)
+    sheet.write(2, 0, f"Faktorer: mænd {mortality.factor_men:g}, kvinder {mortality.factor_women:g}; "
+                      f"levetidsforbedringer {'med' if mortality.improvements else 'uden'}")
+    sheet.write(4, 0, f"Restlevetid (år), kalenderår {year}", s.bold)
+    rows = []
+    for age in (60, 65, 67):
+        rows.append([age] + [mortality.life_expectancy(sex, age, year, cohort) for sex in (SEX_MEN, SEX_WOMEN)
+                             for cohort in (False, True)])
+    end = s.table(sheet, 5, ["Alder", "Mænd, periode", "Mænd, kohorte", "Kvinder, periode", "Kvinder, kohorte"],
+                  rows, [None] + [s.decimal3] * 4, [10, 16, 16, 18, 18])
+    ages = np.arange(MAX_TABLE_AGE + 1)
+    table_rows = [[int(age), mortality.mortality.values[SEX_MEN, age], mortality.mortality.values[SEX_WOMEN, age],
+                   mortality.improvement.values[SEX_MEN, age], mortality.improvement.values[SEX_WOMEN, age]]
+                  for age in ages]
+    sheet.write(end + 1, 0, "Benchmarktabellerne (før faktorer)", s.bold)
+    s.table(sheet, end + 2, ["Alder", "Dødsintensitet, mænd", "Dødsintensitet, kvinder",
+                             "Levetidsforbedring, mænd", "Levetidsforbedring, kvinder"],
+            table_rows, [None, s.factor, s.factor, s.fraction, s.fraction], [10, 20, 22, 24, 26])
+    sheet.freeze_panes(6, 0)

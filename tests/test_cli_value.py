@@ -1,0 +1,242 @@
+"""`tjp value` and `tjp example` end to end through the CLI (typer's runner)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+
+runner = CliRunner()
+SHEETS = ["Oversigt", "Postering", "Forudsætninger", "Personer", "Betalinger", "Rentekurve", "Dødelighed"]
+CSVS = ["journal.csv", "persons.csv", "cashflows.csv"]
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"kontostreng": str,
+                                                                               "gruppering": str})
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("example")
+    result = invoke("example", folder)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture(scope="module")
+def run(example):
+    out = example / "out"
+    result = invoke("value", example / "register.csv", "--basis", example / "basis.toml",
+                    "--booked", "-950000000", "--out", out)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_example_writes_a_register_and_a_basis(example):
+    register = pd.read_csv(example / "register.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert len(register) == 400
+    assert set(register["status"]) == {"active", "deferred", "retired", "spouse", "child"}
+    assert "[valuation]" in (example / "basis.toml").read_text(encoding="utf-8")
+
+
+def test_example_refuses_to_overwrite(example):
+    result = invoke("example", example)
+    assert result.exit_code == 2
+    assert "exists already; use --force to overwrite it" in result.output
+
+
+def test_value_writes_every_file(run):
+    out, output = run
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["basis.toml", "cashflows.csv", "journal.csv", "manifest.json", "persons.csv", "valuation.xlsx"])
+    assert "Opskrivning af 9.72.90.001" in output and "i alt" in output
+
+
+def test_journal_balances_and_debits_9_75_99_when_the_liability_rose(run):
+    out, _ = run
+    journal = read_csv(out / "journal.csv")
+    persons = read_csv(out / "persons.csv")
+    liability = Decimal(str(persons["liability"].sum())).quantize(Decimal("0.01"))
+    assert list(journal["kontostreng"]) == ["9.72.90.001", "9.75.99"]
+    assert journal["debet"].sum() == pytest.approx(journal["kredit"].sum(), abs=0.001)
+    assert journal["beløb"].sum() == pytest.approx(0, abs=0.001)
+    regulation = liability - Decimal("950000000")
+    assert regulation > 0
+    balance_row = journal[journal["kontostreng"] == "9.75.99"].iloc[0]
+    assert Decimal(str(balance_row["debet"])).quantize(Decimal("0.01")) == regulation
+    assert set(journal["dranst"]) == {9}
+    assert journal["bilagsdato"].iloc[0] == "31-12-2024" and journal["regnskabsår"].iloc[0] == 2024
+
+
+def test_liability_fell_credits_9_75_99(example, tmp_path):
+    result = invoke("value", example / "register.csv", "--booked=-2000000000", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    journal = read_csv(tmp_path / "o" / "journal.csv")
+    balance_row = journal[journal["kontostreng"] == "9.75.99"].iloc[0]
+    assert balance_row["kredit"] > 0 and balance_row["debet"] == 0
+    assert balance_row["tekst"].startswith("Modpost: nedskrivning af tjenestemandspensionsforpligtelsen")
+
+
+def test_zero_regulation_writes_an_explanatory_journal(run, example, tmp_path):
+    out, _ = run
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    liability = Decimal(manifest["journal"]["liability"])
+    result = invoke("value", example / "register.csv", "--basis", example / "basis.toml",
+                    f"--booked=-{liability}", "--out", tmp_path / "zero")
+    assert result.exit_code == 0, result.output
+    journal = read_csv(tmp_path / "zero" / "journal.csv")
+    assert len(journal) == 1 and pd.isna(journal["kontostreng"].iloc[0])
+    assert "der skal ikke posteres" in journal["tekst"].iloc[0]
+
+
+def test_workbook_agrees_with_the_csvs(run):
+    out, _ = run
+    workbook = openpyxl.load_workbook(out / "valuation.xlsx")
+    assert workbook.sheetnames == SHEETS
+    for name in SHEETS:
+        sheet = workbook[name]
+        rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+        assert len(rows) >= 2, name  # a header and at least one data row
+    journal = read_csv(out / "journal.csv")
+    posting = list(workbook["Postering"].iter_rows(min_row=2, values_only=True))
+    assert [r[2] for r in posting] == list(journal["kontostreng"])
+    assert [round(r[6], 2) for r in posting] == list(journal["debet"])
+    assert [round(r[7], 2) for r in posting] == list(journal["kredit"])
+    persons = read_csv(out / "persons.csv")
+    overview = {r[0]: r for r in workbook["Oversigt"].iter_rows(values_only=True) if r[0]}
+    by_status = persons.groupby("status")["liability"].sum()
+    for status, label in (("active", "aktive"), ("retired", "pensionerede"), ("child", "børn")):
+        assert overview[label][5] == pytest.approx(by_status[status], rel=1e-12)
+        assert overview[label][1] == (persons["status"] == status).sum()
+    assert overview["Beregnet forpligtelse"][1] == pytest.approx(persons["liability"].sum(), abs=0.006)
+    assert overview["Bogført saldo 9.72.90.001 (kredit)"][1] == -950000000
+    cashflows = read_csv(out / "cashflows.csv")
+    payments = list(workbook["Betalinger"].iter_rows(min_row=2, max_row=len(cashflows) + 1, values_only=True))
+    assert [r[0] for r in payments] == list(cashflows["year"])
+    assert cashflows["present_value"].sum() == pytest.approx(persons["liability"].sum(), rel=1e-12)
+    placeholders = [r for r in workbook["Forudsætninger"].iter_rows(values_only=True) if r[5] == "Bør gennemgås"]
+    assert {r[0] for r in placeholders} >= {"inflation.rate", "spouse.marriage_probability_men"}
+
+
+def test_workbook_has_native_charts_on_the_right_sheets(run):
+    out, _ = run
+    with zipfile.ZipFile(out / "valuation.xlsx") as archive:
+        names = archive.namelist()
+        charts = [n for n in names if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        workbook = archive.read("xl/workbook.xml").decode()
+        # sheet order: Betalinger is sheet5, Rentekurve sheet6; each has a drawing with a chart
+        for sheet in ("sheet5", "sheet6"):
+            rels = archive.read(f"xl/worksheets/_rels/{sheet}.xml.rels").decode()
+            assert "drawing" in rels
+        assert "Betalinger" in workbook and "Rentekurve" in workbook
+
+
+def test_force_rerun_gives_byte_identical_csvs_and_the_same_run_id(run, example):
+    out, _ = run
+    before = digest(out)
+    result = invoke("value", example / "register.csv", "--basis", example / "basis.toml",
+                    "--booked", "-950000000", "--out", out, "--force")
+    assert result.exit_code == 0, result.output
+    after = digest(out)
+    for name in CSVS + ["basis.toml"]:
+        assert before[name] == after[name], name
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    journal = read_csv(out / "journal.csv")
+    assert journal["reference"].iloc[0] == manifest["run_id"]
+
+
+def test_existing_folder_without_force_is_refused_and_untouched(run, example):
+    out, _ = run
+    before = digest(out)
+    result = invoke("value", example / "register.csv", "--booked", "-1", "--out", out)
+    assert result.exit_code == 2
+    assert "the output folder exists and is not empty; choose another with --out, or replace it with --force" \
+        in result.output
+    assert digest(out) == before
+
+
+def test_invalid_register_writes_nothing(tmp_path):
+    register = tmp_path / "bad.csv"
+    register.write_text("person_id;birth_date;sex;status;annual_pension\n1;2030-01-01;M;retired;1000\n"
+                        "2;1950-01-01;X;retired;-5\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("value", register, "--booked", "-1", "--out", out)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "error: bad.csv, row 2, column 'birth_date': value '2030-01-01': expected a birth date before the "
+        "valuation date 2024-12-31",
+        "error: bad.csv, row 3, column 'sex': value 'X': expected M or K (F is accepted for women)",
+        "error: bad.csv, row 3, column 'annual_pension': value '-5.0': expected a pension of at least 0"]
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.csv"]
+
+
+def test_positive_booked_balance_is_refused(example, tmp_path):
+    result = invoke("value", example / "register.csv", "--booked", "950000000", "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "a liability is a credit, so the balance is negative" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_without_booked_no_journal_and_the_summary_says_why(example, tmp_path):
+    result = invoke("value", example / "register.csv", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "o" / "journal.csv").exists()
+    assert "Journalen er ikke skrevet: angiv den bogførte saldo på 9.72.90.001 med --booked" in result.output
+    workbook = openpyxl.load_workbook(tmp_path / "o" / "valuation.xlsx")
+    assert "ikke angivet" in workbook["Postering"]["J2"].value
+
+
+def test_basis_overrides_reach_the_run(example, tmp_path):
+    result = invoke("value", example / "register.csv", "--set", "inflation.rate=0.03", "--set", "curve.shift_bp=50",
+                    "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["basis"]["inflation.rate"] == 0.03 and manifest["basis"]["curve.shift_bp"] == 50
+    assert manifest["basis_provenance"]["inflation.rate"] == "command line (--set)"
+    assert manifest["curve"]["shift_bp"] == 50
+
+
+def test_manifest_records_inputs_and_outputs(run, example):
+    out, _ = run
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    roles = {f["role"]: f for f in manifest["inputs"]}
+    assert roles["register"]["sha256"] == hashlib.sha256((example / "register.csv").read_bytes()).hexdigest()
+    assert roles["basis"]["path"] == str((example / "basis.toml").resolve())
+    for name, sha in manifest["outputs"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == sha
+    assert set(manifest["outputs"]) == {"basis.toml", "cashflows.csv", "journal.csv", "persons.csv", "valuation.xlsx"}
+    assert manifest["software"]["numpy"] and manifest["totals"]["persons"] == 400
+    assert manifest["valuation_date"] == "2024-12-31"
+
+
+def test_an_internal_error_exits_1(example, tmp_path, monkeypatch):
+    import cli.value_cmd
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(cli.value_cmd, "run_valuation", broken)
+    result = invoke("value", example / "register.csv", "--out", tmp_path / "o")
+    assert result.exit_code == 1
+    assert "internal error: RuntimeError: simulated failure" in result.output
+    assert not (tmp_path / "o").exists()
