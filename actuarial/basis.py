@@ -497,9 +497,10 @@ def _apply_layer(values: dict[str, BasisValue], layer: Mapping[str, Any], origin
         except _Invalid as invalid:
             problems.append(Problem(file=origin, key=key, value=raw, expected=f"expected {invalid}"))
             continue
-        if setting.kind == "path" and value and base_dir is not None:
+        if setting.kind == "path" and value:
+            # stored absolute, so a run's basis.toml still points to the same files later
             candidate = Path(value).expanduser()
-            value = str(candidate if candidate.is_absolute() else (base_dir / candidate))
+            value = str(candidate if candidate.is_absolute() else ((base_dir or Path.cwd()) / candidate).resolve())
         values[key] = BasisValue(value=value if value != "" else None, provenance=provenance, origin=origin)
     return problems
 
@@ -553,7 +554,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def load_basis(path: str | Path | None = None, overrides: Iterable[str] | Mapping[str, Any] = ()) -> Basis:
     """The default basis, with a user's basis file and `key=value` overrides on top.
 
-    Relative file paths in a basis file are relative to that file's folder.
+    Relative file paths in a basis file are relative to that file's folder; given with
+    --set, relative to the current folder. Both are stored as absolute paths.
     """
     values: dict[str, BasisValue] = {}
     default_flat, problems = _flatten(tomllib.loads(default_basis_text()), "default basis")
@@ -564,7 +566,7 @@ def load_basis(path: str | Path | None = None, overrides: Iterable[str] | Mappin
     if path is not None:
         path = Path(path)
         flat, problems = _flatten(_read_toml(path), str(path))
-        problems += _apply_layer(values, flat, str(path), f"basis file {path.name}", path.parent)
+        problems += _apply_layer(values, flat, str(path), f"basis file {path.name}", path.resolve().parent)
         if problems:
             raise InputError(problems)
         files = (str(path),)

@@ -41,4 +41,5 @@ def value(register: Register, basis: Basis | Assumptions | None = None) -> Valua
         cashflows=cashflow_frame(valuation_date, projection, discount),
         n_cohorts=projection.n_cohorts,
         n_spouse_pairs=projection.n_spouse_pairs,
+        monthly_payments=projection.monthly_payments.sum(axis=0),
     )

@@ -183,7 +183,36 @@ def manifest_content(run, kind: str = "valuation") -> dict[str, object]:
     }
 
 
-def write_run(run, target: Path, force: bool = False) -> list[str]:
+def analysis_frame(analysis) -> pd.DataFrame:
+    """The steps in øre that add up exactly: the liability after each step is rounded to
+    øre and each step is the difference of consecutive rounded liabilities."""
+    rows = []
+    previous = None
+    for number, step in enumerate(analysis.steps, start=1):
+        level = Decimal(repr(step.liability)).quantize(Decimal("0.01"))
+        if step.category in ("primo", "ultimo"):
+            amount = level
+        else:
+            amount = level - previous
+        previous = level
+        rows.append({"trin": number, "kategori": step.category, "beskrivelse": step.description,
+                     "beløb": kroner_text(amount), "forpligtelse": kroner_text(level)})
+    return pd.DataFrame(rows)
+
+
+def sensitivities_frame(result) -> pd.DataFrame:
+    rows = [{"scenarie": "Grundlag", "forpligtelse": result.base_liability, "ændring": 0.0, "ændring_pct": 0.0,
+             "egen": "", "varighed_år": None}]
+    rows += [{"scenarie": r.scenario.name, "forpligtelse": r.liability, "ændring": r.change,
+              "ændring_pct": 100.0 * r.change_percent, "egen": "ja" if r.scenario.user_defined else "",
+              "varighed_år": None} for r in result.results]
+    rows += [{"scenarie": f"Varighed ud fra ±{bp} bp", "forpligtelse": None, "ændring": None, "ændring_pct": None,
+              "egen": "", "varighed_år": years} for bp, years in sorted(result.durations.items())]
+    return pd.DataFrame(rows)
+
+
+def write_run(run, target: Path, force: bool = False, kind: str = "valuation", analysis=None,
+              sensitivities=None, extra_manifest: dict | None = None) -> list[str]:
     """Write every result of a run into `target` (all or nothing); returns the file names."""
     from actuarial.workpaper import WorkpaperContext, write_workpaper
 
@@ -192,10 +221,51 @@ def write_run(run, target: Path, force: bool = False) -> list[str]:
             write_csv(journal_frame(run.journal), folder / "journal.csv")
         write_csv(persons_frame(run.valuation), folder / "persons.csv")
         write_csv(run.valuation.cashflows, folder / "cashflows.csv")
+        if analysis is not None:
+            write_csv(analysis_frame(analysis), folder / "analysis.csv")
+        if sensitivities is not None:
+            write_csv(sensitivities_frame(sensitivities), folder / "sensitivities.csv")
         (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
         register_name = next((Path(f.path).name for f in run.inputs if f.role == "register"), "")
         write_workpaper(folder / "valuation.xlsx", run.valuation, run.journal,
-                        WorkpaperContext(run_id=run.run_id, register_name=register_name))
-        write_manifest(folder, manifest_content(run))
+                        WorkpaperContext(run_id=run.run_id, register_name=register_name),
+                        analysis=analysis, sensitivities=sensitivities)
+        content = manifest_content(run, kind)
+        content.update(extra_manifest or {})
+        write_manifest(folder, content)
+        names = sorted(p.name for p in folder.iterdir())
+    return names
+
+
+def write_rollforward(rollforward, journal: Journal | None, basis_text: str, run_id: str, target: Path,
+                      force: bool = False) -> list[str]:
+    from actuarial.workpaper import write_rollforward_workpaper
+
+    with output_folder(target, force) as folder:
+        if journal is not None:
+            write_csv(journal_frame(journal), folder / "journal.csv")
+        lines = pd.DataFrame([{"post": label, "beløb": kroner_text(Decimal(repr(amount)).quantize(Decimal("0.01")))}
+                              for label, amount in rollforward.lines()])
+        write_csv(lines, folder / "rollforward.csv")
+        (folder / "basis.toml").write_text(basis_text, encoding="utf-8")
+        write_rollforward_workpaper(folder / "valuation.xlsx", rollforward, journal, basis_text, run_id)
+        write_manifest(folder, {
+            "tool": "tjenestemandspension",
+            "kind": "rollforward",
+            "run_id": run_id,
+            "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+            "software": library_versions(),
+            "valuation_date": rollforward.to_date,
+            "last_recalculation": rollforward.last_recalculation,
+            "prior_run_id": rollforward.prior_run_id,
+            "inputs": [],
+            "rollforward": {"prior_liability": rollforward.prior_liability, "rate": rollforward.rate,
+                            "years": rollforward.years, "interest": rollforward.interest,
+                            "accrual": rollforward.accrual, "payments": rollforward.payments},
+            "totals": {"liability": rollforward.liability},
+            "journal": None if journal is None else {
+                "liability": str(journal.liability), "booked": str(journal.booked),
+                "regulation": str(journal.regulation), "kind": journal.kind, "lines": len(journal.lines)},
+        })
         names = sorted(p.name for p in folder.iterdir())
     return names

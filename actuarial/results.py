@@ -97,6 +97,7 @@ class Valuation:
     cashflows: pd.DataFrame
     n_cohorts: int
     n_spouse_pairs: int
+    monthly_payments: np.ndarray  # expected payments at t_k, k = 0..1441, the kommune's share
 
     @property
     def valuation_date(self) -> dt.date:

@@ -96,3 +96,92 @@ def synthetic_register(n_persons: int = 400, seed: int = 2024, valuation_date: d
         frame["spouse_birth_date"] = np.where(married, pd.to_datetime(spouse_birth).strftime("%Y-%m-%d"), "")
         frame["spouse_sex"] = np.where(married, np.where(sex == "M", "K", "M"), "")
     return frame
+
+
+def age_register(frame: pd.DataFrame, from_date: dt.date, to_date: dt.date, seed: int = 7,
+                 deaths: bool = True, retirements: bool = True, new_pensioner: bool = True,
+                 accrual: bool = True, regulation: float = 0.02) -> tuple[pd.DataFrame, float]:
+    """The register a period later, as it might come from HR and payroll, and the
+    pensions paid in the period.
+
+    Deaths are drawn from the built-in mortality (a married member who dies leaves a
+    spouse pension of 71 %); members past their pension age retire on the benefit the
+    engine computes; actives gain the period's service; salaries and pensions follow the
+    pay `regulation`; one new (ill-health) pensioner joins; children leave at 21.
+    `(frame, pensions paid)`; each change can be switched off to test its effect alone.
+    """
+    from actuarial.basis import load_basis
+    from actuarial.engine import value
+    from actuarial.register import Register
+    from mortality import SEX_MEN, SEX_WOMEN, default_mortality_basis
+
+    rng = np.random.default_rng(seed)
+    years = ((to_date.year - from_date.year) * 12 + to_date.month - from_date.month) / 12.0
+    aged = frame.copy().reset_index(drop=True)
+    status = aged["status"].to_numpy()
+    birth = pd.to_datetime(aged["birth_date"]).to_numpy().astype("datetime64[D]")
+    age_years = (np.datetime64(to_date, "D") - birth).astype(np.int64) / 365.25
+    payee = np.isin(status, ["retired", "spouse", "child"])
+    paid = aged["annual_pension"].where(payee, 0.0).fillna(0.0).to_numpy() * years
+
+    dead = np.zeros(len(aged), dtype=bool)
+    widows = []
+    if deaths:
+        mortality = default_mortality_basis()
+        sex = np.where(aged["sex"].to_numpy() == "M", SEX_MEN, SEX_WOMEN)
+        mu = mortality.intensity(sex, np.floor(age_years).astype(int), to_date.year)
+        dead = rng.random(len(aged)) < 1.0 - np.exp(-mu * years)
+        paid = np.where(dead, paid / 2.0, paid)  # on average half the period
+        married = aged.get("married", pd.Series("", index=aged.index)).astype(str).str.lower().to_numpy()
+        leaves_spouse = dead & (status == "retired") & ((married == "true") | ((married == "") & (rng.random(len(aged)) < 0.6)))
+        for i in np.flatnonzero(leaves_spouse):
+            member_birth = pd.Timestamp(birth[i])
+            shift = -3 if aged.at[i, "sex"] == "M" else 3
+            widows.append({
+                "person_id": f"{aged.at[i, 'person_id']}-E", "status": "spouse",
+                "sex": "K" if aged.at[i, "sex"] == "M" else "M",
+                "birth_date": (member_birth - pd.DateOffset(years=shift)).strftime("%Y-%m-%d"),
+                "annual_pension": round(0.71 * aged.at[i, "annual_pension"] * (1 + regulation), 2),
+                "unit": aged.at[i, "unit"], "municipality": aged.at[i, "municipality"],
+                "state_share": aged.at[i, "state_share"], "insured_share": aged.at[i, "insured_share"],
+            })
+    children_out = (status == "child") & (age_years >= 21)
+
+    member = np.isin(status, ["active", "deferred"])
+    if accrual:
+        active = status == "active"
+        fraction = aged["employment_fraction"].fillna(1.0) if "employment_fraction" in aged else 1.0
+        aged.loc[active, "service_years"] = np.round(aged.loc[active, "service_years"] + years * fraction, 4)
+    salary_factor = (1 + regulation) ** years
+    for column in ("pensionable_salary", "projected_salary"):
+        aged.loc[member, column] = np.round(aged.loc[member, column] * salary_factor, 2)
+    aged.loc[payee, "annual_pension"] = np.round(aged.loc[payee, "annual_pension"] * salary_factor, 2)
+
+    if retirements and member.any():
+        basis = load_basis(overrides=[f"valuation.date={to_date.isoformat()}"])
+        members = aged.loc[member].copy()
+        valued = value(Register.from_frame(members, to_date), basis).persons
+        retiring = (valued["pension_start_month"].to_numpy() == 1) & (valued["annual_benefit"].to_numpy() > 0)
+        rows = members.index[retiring]
+        aged.loc[rows, "status"] = "retired"
+        aged.loc[rows, "annual_pension"] = np.round(valued["annual_benefit"].to_numpy()[retiring], 2)
+        for column in ("service_years", "pensionable_salary", "projected_salary", "hire_date"):
+            aged.loc[rows, column] = np.nan if column != "hire_date" else ""
+        paid = paid + np.where(aged.index.isin(rows), aged["annual_pension"].fillna(0).to_numpy() * years / 2, 0.0)
+
+    keep = ~dead & ~children_out
+    result = aged.loc[keep]
+    additions = list(widows)
+    if new_pensioner:
+        additions.append({
+            "person_id": "NY0000001", "status": "retired", "sex": "K",
+            "birth_date": (pd.Timestamp(to_date) - pd.DateOffset(years=58, months=4)).strftime("%Y-%m-%d"),
+            "annual_pension": 186000.0, "unit": UNITS[0], "municipality": str(frame["municipality"].iloc[0]),
+            "state_share": 0.0, "insured_share": 0.0,
+        })
+    if additions:
+        result = pd.concat([result, pd.DataFrame(additions)], ignore_index=True)
+    text_columns = [c for c in ("hire_date", "married", "spouse_birth_date", "spouse_sex", "unit", "municipality")
+                    if c in result]
+    result[text_columns] = result[text_columns].fillna("")
+    return result.reset_index(drop=True), float(np.sum(paid))

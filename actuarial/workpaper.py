@@ -109,7 +109,8 @@ def _widths(headers: list[str], rows: list[list[object]], sample: int = 2000) ->
     return widths
 
 
-def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, context: WorkpaperContext) -> None:
+def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, context: WorkpaperContext,
+                    analysis=None, sensitivities=None) -> None:
     workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     # a fixed creation time: the same run gives the same document properties
     created = dt.datetime.combine(valuation.valuation_date, dt.time())
@@ -123,14 +124,22 @@ def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, c
     _payments(workbook.add_worksheet("Betalinger"), sheets, valuation)
     _curve(workbook.add_worksheet("Rentekurve"), sheets, valuation)
     _mortality(workbook.add_worksheet("Dødelighed"), sheets, valuation)
+    if analysis is not None:
+        _analysis(workbook.add_worksheet("Ændringsanalyse"), sheets, analysis)
+    if sensitivities is not None:
+        _sensitivities(workbook.add_worksheet("Følsomheder"), sheets, sensitivities)
+    _print_setup(workbook, context)
+    workbook.close()
+
+
+def _print_setup(workbook: xlsxwriter.Workbook, context: WorkpaperContext) -> None:
     for sheet in workbook.worksheets():  # printed working papers: landscape, one page wide
         sheet.set_landscape()
         sheet.set_paper(9)  # A4
         sheet.fit_to_pages(1, 0)
         sheet.set_footer(f"&L{context.title}&C&A&R{context.run_id}  side &P af &N")
-        if sheet.name not in ("Oversigt",):
+        if sheet.name not in ("Oversigt", "Fremskrivning"):
             sheet.repeat_rows(0)
-    workbook.close()
 
 
 # --- the sheets ----------------------------------------------------------------------
@@ -364,3 +373,83 @@ def _mortality(sheet, s: _Sheets, valuation: Valuation) -> None:
                              "Levetidsforbedring, mænd", "Levetidsforbedring, kvinder"],
             table_rows, [None, s.factor, s.factor, s.fraction, s.fraction], [10, 20, 22, 24, 26])
     sheet.freeze_panes(6, 0)
+
+
+def _analysis(sheet, s: _Sheets, analysis) -> None:
+    rows = [[number, step.category, step.description, step.amount, step.liability]
+            for number, step in enumerate(analysis.steps, start=1)]
+    end = s.table(sheet, 0, ["Trin", "Kategori", "Beskrivelse", "Beløb", "Forpligtelse efter trinnet"], rows,
+                  [None, None, s.wrap, s.kroner, s.kroner], [6, 12, 80, 22, 26])
+    sheet.freeze_panes(1, 0)
+    notes = [
+        ("Udgift i det udgiftsbaserede driftsregnskab (c)", analysis.operating_expense),
+        ("Difference (ultimo − primo − trin)", analysis.residual),
+    ]
+    row = end + 1
+    for label, amount in notes:
+        sheet.write(row, 2, label, s.bold)
+        _write(sheet, row, 3, amount, s.kroner_bold)
+        row += 1
+    row += 1
+    sheet.write(row, 2, "Metode", s.bold)
+    sheet.write(row + 1, 2, analysis.method, s.wrap)
+    sheet.set_row(row + 1, 90)
+
+
+def _sensitivities(sheet, s: _Sheets, result) -> None:
+    rows = [["Grundlag", result.base_liability, None, None]]
+    rows += [[r.scenario.name + (" (egen)" if r.scenario.user_defined else ""), r.liability, r.change,
+              r.change_percent] for r in result.results]
+    end = s.table(sheet, 0, ["Scenarie", "Forpligtelse", "Ændring", "Ændring i %"], rows,
+                  [None, s.kroner, s.kroner, s.percent], [36, 24, 22, 14])
+    sheet.freeze_panes(1, 0)
+    row = end + 1
+    for bp, years in sorted(result.durations.items()):
+        sheet.write(row, 0, f"Varighed (effektiv) ud fra ±{bp} bp")
+        sheet.write_number(row, 1, years, s.decimal3)
+        sheet.write(row, 2, "år")
+        row += 1
+    sheet.write(row + 1, 0, "Varigheden er forpligtelsens relative fald pr. procentpoint højere rente, divideret med "
+                            "100: en varighed på 15 betyder, at 1 %-point højere rente sænker forpligtelsen med ca. 15 %.",
+                s.wrap)
+
+
+def write_rollforward_workpaper(path: Path, rollforward, journal: Journal | None, basis, run_id: str) -> None:
+    """The working paper of a roll-forward: says plainly that it is one, and when the last
+    actuarial recalculation was."""
+    context = WorkpaperContext(run_id=run_id, kind="Fremskrivning (ikke aktuarmæssig genberegning)")
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties({"title": context.title, "comments": f"Fremskrivning {run_id}",
+                             "created": dt.datetime.combine(rollforward.to_date, dt.time())})
+    s = _Sheets(workbook)
+    sheet = workbook.add_worksheet("Fremskrivning")
+    sheet.write(0, 0, f"{context.title} pr. {danish_date(rollforward.to_date)}: FREMSKRIVNING", s.title)
+    sheet.write(1, 0, "Dette er en fremskrivning af den seneste opgørelse, ikke en aktuarmæssig genberegning.",
+                s.warning)
+    sheet.write(2, 0, f"Seneste aktuarmæssige genberegning: {danish_date(rollforward.last_recalculation)}")
+    row = 3
+    if rollforward.recalculation_due:
+        sheet.write(row, 0, "Forpligtelsen skal genberegnes aktuarmæssigt mindst hvert 5. år: genberegning er nu "
+                            "påkrævet.", s.warning)
+        row += 1
+    end = s.table(sheet, row + 1, ["Post", "Beløb"], [[label, amount] for label, amount in rollforward.lines()],
+                  [s.wrap, s.kroner], [90, 24])
+    row = end + 1
+    if journal is not None:
+        for label, amount in (("Bogført saldo 9.72.90.001 (kredit)", journal.booked),
+                              (f"Regulering ({journal.kind})", journal.regulation)):
+            sheet.write(row, 0, label)
+            _write(sheet, row, 1, amount, s.kroner_bold)
+            row += 1
+        sheet.write(row, 0, journal.note)
+    _journal(workbook.add_worksheet("Postering"), s, journal)
+    assumptions = workbook.add_worksheet("Forudsætninger")
+    rows = [["Etårig rente", f"{rollforward.rate:.5%}", f"{rollforward.curve_name}: den tidligere kørsels kurve"],
+            ["Periode", f"{rollforward.years:g} år", f"{danish_date(rollforward.prior_date)} til "
+                                                      f"{danish_date(rollforward.to_date)}"],
+            ["Optjening", f"{rollforward.accrual:,.2f}".replace(",", "_").replace(".", ",").replace("_", "."),
+             rollforward.accrual_text],
+            ["Tidligere kørsel", rollforward.prior_run_id, "grundlaget er den tidligere kørsels basis.toml"]]
+    s.table(assumptions, 0, ["Forudsætning", "Værdi", "Kilde"], rows, [None, None, s.wrap], [20, 24, 80])
+    _print_setup(workbook, context)
+    workbook.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.analysis_cmd import analyse, compare, rollforward, sensitivities
 from cli.common import report_errors
 from cli.curve_cmd import curve_app
 from cli.mortality_cmd import mortality_app
@@ -19,6 +20,10 @@ app = typer.Typer(
 )
 app.command("value")(report_errors(value))
 app.command("example")(report_errors(example))
+app.command("analyse")(report_errors(analyse))
+app.command("rollforward")(report_errors(rollforward))
+app.command("sensitivities")(report_errors(sensitivities))
+app.command("compare")(report_errors(compare))
 app.add_typer(curve_app, name="curve")
 app.add_typer(mortality_app, name="mortality")
 

@@ -80,6 +80,7 @@ def example(
     persons: Annotated[int, typer.Option("--persons", min=5, help="Number of persons (a few hundred by default; millions for batch tests).")] = 400,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generator: the same seed gives the same register.")] = 2024,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing example.")] = False,
+    valuation_date: Annotated[str, typer.Option("--valuation-date", help="Month end the register is as of.")] = "2024-12-31",
 ) -> None:
     """Write an example register of a fictitious kommune and a basis file to try `tjp value` on."""
     register_path = folder / "register.csv"
@@ -88,12 +89,13 @@ def example(
     if existing and not force:
         raise InputError([Problem(file=str(p), expected="exists already; use --force to overwrite it")
                           for p in existing])
+    basis = load_basis(overrides=[f"valuation.date={valuation_date}"])  # checks the date is a month end
     folder.mkdir(parents=True, exist_ok=True)
-    frame = synthetic_register(persons, seed=seed)
+    frame = synthetic_register(persons, seed=seed, valuation_date=basis.valuation_date)
     write_csv(frame, register_path)
     basis_path.write_text(
         "# The built-in default basis, every value with its provenance (docs/basis.md explains each key).\n"
-        "# Edit values here, or override single ones with --set key=value.\n\n" + load_basis().to_toml(),
+        "# Edit values here, or override single ones with --set key=value.\n\n" + basis.to_toml(),
         encoding="utf-8")
     typer.echo(f"Eksempel skrevet: {register_path} ({len(frame)} personer), {basis_path}\n"
                f"Prøv: tjp value {register_path} --basis {basis_path} --booked={EXAMPLE_BOOKED} "

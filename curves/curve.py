@@ -84,6 +84,19 @@ class DiscountCurve:
             return self
         return replace(self, spots=self.spots + shift_bp / 10_000.0, shift_bp=self.shift_bp + shift_bp)
 
+    def forward_from(self, years: float) -> "DiscountCurve":
+        """The curve as this one expects it to be `years` from now: P'(t) = P(years + t)/P(years).
+
+        Used to separate the unwinding of the discount from a change of curve: valued on
+        the forward curve, a liability that develops exactly as expected only earns the
+        interest of the original curve.
+        """
+        maturities = np.arange(1, self.max_maturity + 1)
+        ratio = self.discount(years + maturities) / self.discount(years)
+        spots = ratio ** (-1.0 / maturities) - 1.0
+        return replace(self, spots=spots, name=f"{self.name}, terminskurve {years:g} år frem", source="forward",
+                       parameters={**self.parameters, "forward_years": years})
+
     def describe(self) -> dict[str, object]:
         """What the report states about the curve."""
         return {

@@ -123,3 +123,14 @@ def test_cli_shift():
     assert result.exit_code == 0
     assert "Shift:      -50 bp" in result.output
     assert "     1      1.726%" in result.output
+
+
+def test_forward_curve_discounts_as_the_original_expects():
+    curve = default_curve()
+    forward = curve.forward_from(1.0)
+    t = np.arange(0, 12 * 140 + 1) / 12
+    np.testing.assert_allclose(forward.discount(t), curve.discount(1.0 + t) / curve.discount(1.0), rtol=1e-12)
+    assert forward.source == "forward" and "terminskurve" in forward.name
+    half = curve.forward_from(0.5)
+    n = np.arange(1, 100)
+    np.testing.assert_allclose(half.discount(n), curve.discount(0.5 + n) / curve.discount(0.5), rtol=1e-12)

@@ -1,0 +1,105 @@
+"""What differs between two runs: basis, totals by status, and the persons who moved most.
+
+For an auditor who re-ran with other assumptions (or a year later): the basis values
+that differ, the liability by status in both runs, and the persons whose liability moved
+most, each with the reason where the data shows one (status, service, salary, age, a
+person who joined or left; otherwise the assumptions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from actuarial.register_io import read_register
+from actuarial.rundir import RunFolder
+from actuarial.register import STATUS_DANISH_SINGULAR, STATUS_NAMES
+
+SINGULAR = dict(zip(STATUS_NAMES, STATUS_DANISH_SINGULAR))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    basis: pd.DataFrame  # key, a, b
+    totals: pd.DataFrame  # status, persons_a, persons_b, liability_a, liability_b, change
+    persons: pd.DataFrame  # the largest movers: person_id, status_a, status_b, liability_a, liability_b, change, reason
+    notes: tuple[str, ...]
+
+
+def _persons(run: RunFolder) -> pd.DataFrame:
+    frame = pd.read_csv(run.folder / "persons.csv", sep=";", decimal=",", encoding="utf-8-sig",
+                        dtype={"person_id": str, "unit": str, "municipality": str}, keep_default_na=False,
+                        na_values=[""])
+    return frame.set_index("person_id")
+
+
+def _salaries(run: RunFolder) -> tuple[pd.Series | None, str | None]:
+    """Salaries from the run's register, if it is still there unchanged."""
+    from actuarial.rundir import input_problems
+
+    path = run.input_path("register")
+    if path is None or input_problems(run.manifest, ("register",)):
+        return None, f"kørsel {run.run_id}: registeret er ikke tilgængeligt uændret; lønændringer vises ikke"
+    register = read_register(path, dt.date.fromisoformat(run.manifest["valuation_date"]))
+    salary = np.where(np.isnan(register.projected_salary), register.pensionable_salary, register.projected_salary)
+    return pd.Series(salary, index=register.person_id), None
+
+
+def _reason(row: pd.Series, basis_differs: bool) -> str:
+    if pd.isna(row["status_a"]):
+        return "tilgået"
+    if pd.isna(row["status_b"]):
+        return "afgået"
+    reasons = []
+    if row["status_a"] != row["status_b"]:
+        reasons.append(f"status {SINGULAR.get(row['status_a'], row['status_a'])} → "
+                       f"{SINGULAR.get(row['status_b'], row['status_b'])}")
+    if not pd.isna(row["service_a"]) and not pd.isna(row["service_b"]) and row["service_a"] != row["service_b"]:
+        reasons.append(f"pensionsår {row['service_a']:g} → {row['service_b']:g}")
+    if not pd.isna(row.get("salary_a")) and not pd.isna(row.get("salary_b")) and row["salary_a"] != row["salary_b"]:
+        reasons.append(f"løn {row['salary_a']:,.0f} → {row['salary_b']:,.0f}".replace(",", "."))
+    if row["age_a"] != row["age_b"]:
+        reasons.append(f"alder {int(row['age_b'] - row['age_a']):+d} mdr.")
+    if not reasons:
+        reasons.append("forudsætninger" if basis_differs else "ingen synlig årsag")
+    return "; ".join(reasons)
+
+
+def compare_runs(a: RunFolder, b: RunFolder, top: int = 20) -> Comparison:
+    basis_a, basis_b = a.manifest["basis"], b.manifest["basis"]
+    keys = sorted(set(basis_a) | set(basis_b))
+    differing = [(k, basis_a.get(k), basis_b.get(k)) for k in keys if basis_a.get(k) != basis_b.get(k)]
+    basis = pd.DataFrame(differing, columns=["key", "a", "b"], dtype=object)
+
+    persons_a, persons_b = _persons(a), _persons(b)
+    totals = pd.DataFrame({
+        "persons_a": persons_a.groupby("status").size(),
+        "persons_b": persons_b.groupby("status").size(),
+        "liability_a": persons_a.groupby("status")["liability"].sum(),
+        "liability_b": persons_b.groupby("status")["liability"].sum(),
+    }).reindex([s for s in STATUS_NAMES if s in set(persons_a["status"]) | set(persons_b["status"])]).fillna(0)
+    totals.loc["total"] = totals.sum()
+    totals["change"] = totals["liability_b"] - totals["liability_a"]
+    totals[["persons_a", "persons_b"]] = totals[["persons_a", "persons_b"]].astype(int)
+
+    columns = ["status", "liability", "service_whole_years", "age_months"]
+    joined = persons_a[columns].merge(persons_b[columns], how="outer", left_index=True, right_index=True,
+                                      suffixes=("_a", "_b"))
+    joined = joined.rename(columns={"service_whole_years_a": "service_a", "service_whole_years_b": "service_b",
+                                    "age_months_a": "age_a", "age_months_b": "age_b"})
+    joined["change"] = joined["liability_b"].fillna(0.0) - joined["liability_a"].fillna(0.0)
+    movers = joined.reindex(joined["change"].abs().sort_values(ascending=False).index[:top]).copy()
+    notes = []
+    for run, suffix in ((a, "a"), (b, "b")):
+        salary, note = _salaries(run)
+        if note:
+            notes.append(note)
+        movers[f"salary_{suffix}"] = salary.reindex(movers.index) if salary is not None else np.nan
+    movers["reason"] = [_reason(row, bool(differing)) for _, row in movers.iterrows()]
+    movers = movers.reset_index().rename(columns={"index": "person_id"})
+    shown = ["person_id", "status_a", "status_b", "liability_a", "liability_b", "change", "reason"]
+    return Comparison(basis=basis, totals=totals.reset_index().rename(columns={"index": "status"}),
+                      persons=movers[shown], notes=tuple(notes))

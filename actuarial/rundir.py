@@ -1,0 +1,109 @@
+"""A run's output folder as an input: verified against its manifest before it is used.
+
+`tjp analyse`, `tjp rollforward`, `tjp compare` and `tjp verify` start from folders that
+`tjp value` (or another command) wrote. The manifest lists every output file and every
+input file with its sha256; a folder whose files were edited after the run, or whose
+inputs changed since, is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from actuarial.basis import Basis, load_basis
+from actuarial.output import MANIFEST, sha256_bytes
+from actuarial.run import sha256_file
+from tjenestemandspension.errors import InputError, Problem
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    folder: Path
+    manifest: dict
+
+    @property
+    def kind(self) -> str:
+        return self.manifest.get("kind", "valuation")
+
+    @property
+    def run_id(self) -> str:
+        return self.manifest["run_id"]
+
+    @property
+    def liability(self) -> float:
+        return float(self.manifest["totals"]["liability"])
+
+    def input_path(self, role: str) -> Path | None:
+        for entry in self.manifest.get("inputs", []):
+            if entry["role"] == role:
+                return Path(entry["path"])
+        return None
+
+    def basis(self) -> Basis:
+        """The run's resolved basis (its basis.toml, verified with the folder)."""
+        return load_basis(self.folder / "basis.toml")
+
+
+def read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    if not folder.is_dir():
+        raise InputError([Problem(file=str(folder), expected="expected the output folder of a tjp run")])
+    if not path.is_file():
+        raise InputError([Problem(file=str(folder), expected="is not the output folder of a tjp run "
+                                                             "(no manifest.json)")])
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError([Problem(file=str(path), expected=f"cannot be read as JSON ({error})")]) from None
+    if not isinstance(manifest, dict) or "run_id" not in manifest or "outputs" not in manifest:
+        raise InputError([Problem(file=str(path), expected="is not a tjp manifest (no run_id or outputs)")])
+    return manifest
+
+
+def output_problems(folder: Path, manifest: dict, strict: bool = False) -> list[Problem]:
+    """Outputs missing or changed since the run; with `strict`, also files that are not
+    part of the run."""
+    problems = []
+    for name, expected in sorted(manifest["outputs"].items()):
+        path = folder / name
+        if not path.is_file():
+            problems.append(Problem(file=str(path), expected="is missing: the folder is not complete"))
+        elif sha256_bytes(path) != expected:
+            problems.append(Problem(file=str(path), expected="was changed after the run (its sha256 differs from "
+                                                             "manifest.json)"))
+    if strict:
+        known = set(manifest["outputs"]) | {MANIFEST}
+        for path in sorted(folder.iterdir()):
+            if path.name not in known and not path.name.startswith("."):
+                problems.append(Problem(file=str(path), expected="is not part of the run (not in manifest.json)"))
+    return problems
+
+
+def input_problems(manifest: dict, roles: tuple[str, ...] | None = None) -> list[Problem]:
+    """Input files (register, basis, curve, mortality) missing or changed since the run."""
+    problems = []
+    for entry in manifest.get("inputs", []):
+        if roles is not None and entry["role"] not in roles:
+            continue
+        path = Path(entry["path"])
+        if not path.is_file():
+            problems.append(Problem(file=str(path), expected=f"the run's {entry['role']} file is no longer there"))
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(Problem(file=str(path), expected=f"the run's {entry['role']} file was changed since the "
+                                                             "run (its sha256 differs from manifest.json)"))
+    return problems
+
+
+def open_run_folder(folder: str | Path, need_inputs: tuple[str, ...] | None = ()) -> RunFolder:
+    """The verified run folder. `need_inputs`: the input roles that must still be there
+    unchanged (None: all of them; () : none)."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    problems = output_problems(folder, manifest)
+    if need_inputs is None or need_inputs:
+        problems += input_problems(manifest, need_inputs)
+    if problems:
+        raise InputError(problems)
+    return RunFolder(folder=folder, manifest=manifest)

@@ -1,0 +1,217 @@
+"""Auditors and the years between: `tjp analyse`, `rollforward`, `sensitivities`, `compare`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from actuarial.analysis import analyse_change, parse_order
+from actuarial.basis import load_basis
+from actuarial.compare import compare_runs
+from actuarial.journal import format_kroner, make_journal, parse_booked
+from actuarial.output import check_output_folder, write_csv, write_rollforward, write_run
+from actuarial.register_io import read_register
+from actuarial.rollforward import roll_forward
+from actuarial.rundir import open_run_folder
+from actuarial.run import run_valuation
+from actuarial.sensitivities import load_scenarios, run_sensitivities, standard_scenarios
+from cli.value_cmd import render_summary
+from tjenestemandspension import __version__
+from tjenestemandspension.errors import InputError, Problem
+
+PriorOption = Annotated[Path, typer.Option("--prior", help="The output folder of the prior run (verified against "
+                                                           "its manifest).")]
+BasisOption = Annotated[Path | None, typer.Option("--basis", help="A basis file (TOML).")]
+SetOption = Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="Override one basis value.")]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Output folder.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty output folder.")]
+BookedOption = Annotated[str | None, typer.Option("--booked", help="The balance of 9.72.90.001 in the ledger "
+                                                                   "(negative); writes the journal.")]
+
+
+def _amount(text: str, option: str) -> Decimal:
+    """Kroner as typed: 1234567.89, 1.234.567,89 or 1234567,89."""
+    cleaned = text.strip().replace(" ", "")
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except ArithmeticError:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise InputError([Problem(file=option, value=text, expected="expected an amount in kroner")])
+    return amount
+
+
+def _date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError([Problem(file=option, value=text, expected="expected a date YYYY-MM-DD")]) from None
+
+
+def _shown(value: object) -> str:
+    return "(ikke sat)" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def analyse(
+    prior: PriorOption,
+    register: Annotated[Path, typer.Option("--register", help="The register at the new valuation date.")],
+    basis: BasisOption = None,
+    settings: SetOption = None,
+    booked: BookedOption = None,
+    order: Annotated[str | None, typer.Option("--order", help="Order of the assumption steps (a), e.g. "
+                                                              "curve,mortality,improvements,inflation,other.")] = None,
+    out: OutOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Ændringsanalyse: explain the move from the prior liability to the new one, step by step."""
+    groups = parse_order(order)
+    booked_amount = parse_booked(booked) if booked is not None else None
+    prior_run = open_run_folder(prior, need_inputs=None)
+    if prior_run.kind == "rollforward" or prior_run.input_path("register") is None:
+        raise InputError([Problem(file=str(prior), expected="is a roll-forward; the analysis needs a full "
+                                                            "valuation with its register")])
+    prior_basis = prior_run.basis()
+    prior_register = read_register(prior_run.input_path("register"), prior_basis.valuation_date)
+    new_basis = load_basis(basis, settings or [])
+    target = out if out is not None else Path("tjp-output") / f"{new_basis.valuation_date.isoformat()}-analyse"
+    check_output_folder(target, force)
+    run = run_valuation(register, basis=new_basis, booked=booked_amount)
+    analysis = analyse_change(prior_register, prior_basis, run.register, new_basis, groups,
+                              reported_prior=prior_run.liability, new_valuation=run.valuation)
+    files = write_run(run, target, force=force, kind="analysis", analysis=analysis,
+                      extra_manifest={"prior_run_id": prior_run.run_id, "analysis": {
+                          "order": list(groups), "operating_expense_c": analysis.operating_expense,
+                          "residual": analysis.residual,
+                          "steps": [{"category": s.category, "description": s.description, "amount": s.amount}
+                                    for s in analysis.steps]}})
+    lines = [f"Ændringsanalyse {analysis.prior_date:%d-%m-%Y} → {analysis.new_date:%d-%m-%Y}", ""]
+    for step in analysis.steps:
+        amount = step.liability if step.category in ("primo", "ultimo") else step.amount
+        lines.append(f"{step.description[:78]:<80}{format_kroner(amount):>22}")
+    lines += ["", f"Udgift i det udgiftsbaserede driftsregnskab (c): {format_kroner(analysis.operating_expense)} kr.",
+              f"Difference: {format_kroner(analysis.residual)} kr.", "", render_summary(run, target, files)]
+    typer.echo("\n".join(lines))
+
+
+def rollforward(
+    prior: PriorOption,
+    to: Annotated[str, typer.Option("--to", help="The new balance date (a month end), YYYY-MM-DD.")],
+    payments: Annotated[str, typer.Option("--payments", help="Pensions paid in the period (6.52.72), kroner.")],
+    booked: Annotated[str, typer.Option("--booked", help="The balance of 9.72.90.001 in the ledger (negative).")],
+    accrual: Annotated[str | None, typer.Option("--accrual", help="Pension earned in the period, kroner.")] = None,
+    accrual_rate: Annotated[float | None, typer.Option("--accrual-rate", help="Accrual as a rate of the "
+                                                                              "pensionable salaries.")] = None,
+    salaries: Annotated[str | None, typer.Option("--salaries", help="Pensionable salaries of the period.")] = None,
+    out: OutOption = None,
+    force: ForceOption = False,
+) -> None:
+    """The yearly update between actuarial recalculations: interest, accrual, payments."""
+    to_date = _date(to, "--to")
+    booked_amount = parse_booked(booked)
+    prior_run = open_run_folder(prior, need_inputs=("curve",))
+    target = out if out is not None else Path("tjp-output") / f"{to_date.isoformat()}-fremskrivning"
+    check_output_folder(target, force)
+    result = roll_forward(
+        prior_run, to_date, _amount(payments, "--payments"),
+        accrual=None if accrual is None else _amount(accrual, "--accrual"),
+        accrual_rate=accrual_rate,
+        salaries=None if salaries is None else _amount(salaries, "--salaries"))
+    payload = json.dumps({"prior": prior_run.run_id, "to": to, "payments": payments, "accrual": accrual,
+                          "rate": accrual_rate, "salaries": salaries, "booked": str(booked_amount),
+                          "software": __version__}, sort_keys=True)
+    run_id = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+    journal = make_journal(to_date, result.liability, booked_amount, reference=run_id,
+                           basis_text="efter fremskrivning (ikke aktuarmæssig genberegning)")
+    basis_text = (prior_run.folder / "basis.toml").read_text(encoding="utf-8")
+    files = write_rollforward(result, journal, basis_text, run_id, target, force=force)
+    lines = [f"Fremskrivning af 9.72.90.001 til {to_date:%d-%m-%Y} (ikke aktuarmæssig genberegning)",
+             f"Seneste aktuarmæssige genberegning: {result.last_recalculation:%d-%m-%Y}", ""]
+    lines += [f"{label[:70]:<72}{format_kroner(amount):>22}" for label, amount in result.lines()]
+    lines += ["", journal.note]
+    if result.recalculation_due:
+        lines.append("Bemærk: forpligtelsen skal genberegnes aktuarmæssigt mindst hvert 5. år; det er nu påkrævet.")
+    lines.append(f"Skrevet til {target}: {', '.join(files)}")
+    typer.echo("\n".join(lines))
+
+
+def sensitivities(
+    register: Annotated[Path, typer.Argument(help="The member register.")],
+    basis: BasisOption = None,
+    settings: SetOption = None,
+    scenarios: Annotated[Path | None, typer.Option("--scenarios", help="TOML file of own scenarios "
+                                                                       "([scenario.\"name\"] \"key\" = value).")] = None,
+    out: OutOption = None,
+    force: ForceOption = False,
+) -> None:
+    """The liability under the standard alternative assumptions (and own scenarios)."""
+    resolved = load_basis(basis, settings or [])
+    chosen = standard_scenarios(resolved) + (load_scenarios(scenarios) if scenarios is not None else [])
+    for scenario in chosen:  # every override is checked before anything is valued
+        resolved.with_overrides(scenario.overrides)
+    target = out if out is not None else Path("tjp-output") / f"{resolved.valuation_date.isoformat()}-foelsomheder"
+    check_output_folder(target, force)
+    run = run_valuation(register, basis=resolved)
+    result = run_sensitivities(run.register, resolved, chosen, base_liability=run.valuation.total_liability)
+    files = write_run(run, target, force=force, kind="sensitivities", sensitivities=result,
+                      extra_manifest={"sensitivities": [{"scenario": r.scenario.name, "overrides": r.scenario.overrides,
+                                                         "liability": r.liability} for r in result.results],
+                                      "durations": {f"{bp}bp": d for bp, d in result.durations.items()}})
+    lines = [f"Følsomheder pr. {resolved.valuation_date:%d-%m-%Y}", "",
+             f"{'scenarie':<34}{'forpligtelse (kr.)':>24}{'ændring (kr.)':>22}{'ændring':>10}",
+             f"{'Grundlag':<34}{format_kroner(result.base_liability):>24}"]
+    for r in result.results:
+        name = r.scenario.name + (" (egen)" if r.scenario.user_defined else "")
+        percent = f"{r.change_percent:+.2%}".replace(".", ",")
+        lines.append(f"{name:<34}{format_kroner(r.liability):>24}{format_kroner(r.change):>22}{percent:>10}")
+    lines.append("")
+    for bp, years in sorted(result.durations.items()):
+        lines.append(f"Varighed (effektiv) ud fra ±{bp} bp: {years:.2f} år".replace(".", ","))
+    lines.append(f"Skrevet til {target}: {', '.join(files)}")
+    typer.echo("\n".join(lines))
+
+
+def compare(
+    first: Annotated[Path, typer.Argument(help="Output folder of run A.")],
+    second: Annotated[Path, typer.Argument(help="Output folder of run B.")],
+    top: Annotated[int, typer.Option("--top", min=1, help="How many persons to show.")] = 20,
+    out: OutOption = None,
+    force: ForceOption = False,
+) -> None:
+    """What differs between two runs: basis, totals by status, the persons who moved most."""
+    run_a, run_b = open_run_folder(first), open_run_folder(second)
+    result = compare_runs(run_a, run_b, top=top)
+    lines = [f"A: {first} (kørsel {run_a.run_id}, {run_a.manifest['valuation_date']})",
+             f"B: {second} (kørsel {run_b.run_id}, {run_b.manifest['valuation_date']})", "",
+             "Forudsætninger, der er forskellige:"]
+    if result.basis.empty:
+        lines.append("  ingen")
+    for _, row in result.basis.iterrows():
+        lines.append(f"  {row['key']}: {_shown(row['a'])} → {_shown(row['b'])}")
+    lines += ["", f"{'status':<12}{'personer A':>11}{'personer B':>11}{'forpligtelse A':>22}{'forpligtelse B':>22}"
+                  f"{'ændring':>20}"]
+    for _, row in result.totals.iterrows():
+        lines.append(f"{row['status']:<12}{row['persons_a']:>11}{row['persons_b']:>11}"
+                     f"{format_kroner(row['liability_a']):>22}{format_kroner(row['liability_b']):>22}"
+                     f"{format_kroner(row['change']):>20}")
+    lines += ["", f"De {len(result.persons)} personer, hvis forpligtelse ændrede sig mest:"]
+    for _, row in result.persons.iterrows():
+        lines.append(f"  {row['person_id']:<14}{format_kroner(row['change']):>20}  {row['reason']}")
+    lines += [f"Note: {note}" for note in result.notes]
+    if out is not None:
+        check_output_folder(out, force)
+        from actuarial.output import output_folder
+
+        with output_folder(out, force) as folder:
+            write_csv(result.basis, folder / "basis_differences.csv")
+            write_csv(result.totals, folder / "totals.csv")
+            write_csv(result.persons, folder / "persons_moved.csv")
+        lines.append(f"Skrevet til {out}")
+    typer.echo("\n".join(lines))
