@@ -12,7 +12,9 @@ A value set without a source gets "basis file <name>" or "command line (--set)".
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import math
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,14 +49,20 @@ def _parse_bool(raw: Any) -> bool:
 def _parse_float(raw: Any) -> float:
     if isinstance(raw, bool):
         raise _Invalid("a number")
+    value = None
     if isinstance(raw, (int, float)):
-        return float(raw)
-    if isinstance(raw, str):
         try:
-            return float(raw.strip().replace(",", "."))
+            value = float(raw)
+        except OverflowError:  # a TOML integer beyond any float
+            pass
+    elif isinstance(raw, str):
+        try:
+            value = float(raw.strip().replace(",", "."))
         except ValueError:
             pass
-    raise _Invalid("a number")
+    if value is None or not math.isfinite(value):  # TOML and float() both know nan and inf
+        raise _Invalid("a number")
+    return value
 
 
 def _parse_int(raw: Any) -> int:
@@ -98,6 +106,10 @@ def _parse_toml_literal(raw: Any) -> Any:
     return raw
 
 
+def _number_text(number: float) -> str:
+    return f"{number:g}" if abs(number) < 1e6 else f"{number:.0f}"
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -126,9 +138,9 @@ class Setting:
             "ladder": "a list of [up to years, points a year] in increasing years",
         }[self.kind]
         if self.minimum is not None and self.maximum is not None:
-            text += f" from {self.minimum:g} to {self.maximum:g}"
+            text += f" from {_number_text(self.minimum)} to {_number_text(self.maximum)}"
         elif self.minimum is not None:
-            text += f" of at least {self.minimum:g}"
+            text += f" of at least {_number_text(self.minimum)}"
         return text
 
     def parse(self, raw: Any) -> Any:
@@ -153,6 +165,14 @@ class Setting:
             value = value.casefold()
             if value not in self.choices:
                 raise _Invalid(self.expected)
+        # tables' entries have ranges too: beyond them a value is a typing error, and the
+        # engine would compute nonsense (negative pensions, overflow) from it
+        if self.kind == "age_table" and any(not 50 <= age <= 80 for _, age in value):
+            raise _Invalid(f"{self.expected}, with ages from 50 to 80")
+        if self.kind == "ladder" and any(not (1 <= years <= 50 and 0 <= points <= 10) for years, points in value):
+            raise _Invalid(f"{self.expected}, up to at most 50 years and with 0 to 10 points a year")
+        if self.kind == "betas" and value and any(not -5 <= beta <= 5 for beta in value):
+            raise _Invalid(f"{self.expected}, each from -5 to 5")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if (self.minimum is not None and value < self.minimum) or (
                 self.maximum is not None and value > self.maximum
@@ -291,7 +311,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Husband older than wife by this many years, when the register gives no spouse birth date.",
             minimum=-30, maximum=30),
     Setting("supplement.early_supplement_full", "float",
-            "Full yearly førtidstillæg (kr.); 0 = not valued.", minimum=0.0),
+            "Full yearly førtidstillæg (kr.); 0 = not valued.", minimum=0.0, maximum=1_000_000.0),
     Setting("supplement.lump_sum_fraction", "float", "Lump sum as a fraction of the pensionable salary.",
             minimum=0.0, maximum=1.0),
     Setting("supplement.lump_sum_service_years", "int", "Service (whole years) that gives the lump sum.",
@@ -492,10 +512,15 @@ def _apply_layer(values: dict[str, BasisValue], layer: Mapping[str, Any], origin
                 note=raw.get("note"),
             )
             raw = raw["value"]
+        elif isinstance(raw, dict):  # no setting takes a table: a value table without its value
+            problems.append(Problem(file=origin, key=key, value=", ".join(sorted(map(str, raw))),
+                                    expected="expected a value table with a value field, e.g. "
+                                             "{ value = ..., source = \"...\" }"))
+            continue
         try:
             value = setting.parse(raw)
         except _Invalid as invalid:
-            problems.append(Problem(file=origin, key=key, value=raw, expected=f"expected {invalid}"))
+            problems.append(Problem(file=origin, key=key, value=_shown(raw), expected=f"expected {invalid}"))
             continue
         if setting.kind == "path" and value:
             # stored absolute, so a run's basis.toml still points to the same files later
@@ -503,6 +528,16 @@ def _apply_layer(values: dict[str, BasisValue], layer: Mapping[str, Any], origin
             value = str(candidate if candidate.is_absolute() else ((base_dir or Path.cwd()) / candidate).resolve())
         values[key] = BasisValue(value=value if value != "" else None, provenance=provenance, origin=origin)
     return problems
+
+
+def _shown(raw: Any) -> Any:
+    """A rejected value as the user wrote it: lists and tables in TOML, not Python, notation."""
+    if isinstance(raw, (list, dict)):
+        try:
+            return _toml_literal(raw)
+        except TypeError:
+            return raw
+    return raw
 
 
 def _checked(basis: Basis) -> Basis:
@@ -519,7 +554,10 @@ def _checked(basis: Basis) -> Basis:
                                     expected=f"a value is needed because {because}"))
 
     date = basis["valuation.date"]
-    if (date + dt.timedelta(days=1)).day != 1:
+    if not 1990 <= date.year <= 2100:  # a typing error (2204 for 2024), and beyond any curve or table
+        problems.append(Problem(file=origin("valuation.date"), key="valuation.date", value=date.isoformat(),
+                                expected="expected a valuation date in the years 1990 to 2100"))
+    elif date.day != calendar.monthrange(date.year, date.month)[1]:
         problems.append(Problem(file=origin("valuation.date"), key="valuation.date", value=date.isoformat(),
                                 expected="expected the last day of a month"))
     if basis["curve.source"] == "eiopa":

@@ -12,18 +12,29 @@ never echoed.
 
 Number formats: in a semicolon- or tab-separated file (and in Excel text cells) the
 comma is the decimal separator and a point is a thousands separator when it groups
-digits in threes (`450.000` = 450000, `1.234,50` = 1234.5); otherwise a point is a
-decimal point (`0.5`). In a comma-separated file the point is the decimal separator.
+digits in threes (`450.000` = 450000, `1.234,50` = 1234.5, but `0.125` = 0.125);
+otherwise a point is a decimal point (`0.5`). In a comma-separated file the point is the
+decimal separator. Excel and Parquet cells that hold numbers are taken as they are.
 Dates: `YYYY-MM-DD` (also with a time part, as Excel writes it) or `DD-MM-YYYY`
 (`-`, `.` or `/`); one format per column, so a US-style date cannot slip through.
+
+Hard input is a message, never a traceback: an empty or blank first row, a header in
+another separator or below a title row, a repeated header (two exports put together), a
+quote never closed (which would swallow the rows after it), UTF-16 or mixed encodings, a
+text file named .xlsx, a cut-off Parquet file; tests/test_bad_input.py holds a corpus of
+such files with their exact messages, tests/test_fuzz_register.py fuzzes the reader.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
+import numbers as numbers_abc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +100,9 @@ PENSION_AGE_RANGE = (50.0, 80.0)
 STATUS_EXPECTED = ("one of active, deferred, retired, spouse, child (or aktiv, fraflyttet, "
                    "opsat, pensioneret, ægtefælle, efterlevende, barn)")
 _DANISH_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "-": "_", " ": "_"})
-_CPR = re.compile(r"^\s*\d{6}-?\d{4}\s*$")
+# a CPR number anywhere in a text (DDMMYY-NNNN, with or without the dash or a space), or
+# as Excel keeps it as a number: 10 digits, or 9 when the leading zero was lost
+_CPR = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)|^\s*\d{9}(\.0)?\s*$")
 _DATE_FORMATS = (  # (detector, strptime format, name shown to users)
     (re.compile(r"^\d{4}-\d{2}-\d{2}([ T]00:00(:00)?)?$"), "%Y-%m-%d", "YYYY-MM-DD"),
     (re.compile(r"^\d{1,2}-\d{1,2}-\d{4}$"), "%d-%m-%Y", "DD-MM-YYYY"),
@@ -97,6 +110,11 @@ _DATE_FORMATS = (  # (detector, strptime format, name shown to users)
     (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y", "DD/MM/YYYY"),
 )
 _MAX_LISTED_ROWS = 5
+MAX_AMOUNT = 10_000_000.0  # kr. a year: more is a typing or unit error (øre?), not a salary or pension
+_EMPTY_HEADER = ("expected the header row, naming the columns (person_id, birth_date, sex, status, ...), "
+                 "in row 1; row 1 is empty")
+_GROUPED_HINT = ("; a point before three digits is a thousands separator in this file: write decimals "
+                 "with a comma")
 
 
 def normalise_header(name: object) -> str:
@@ -110,12 +128,90 @@ CANONICAL_BY_NAME = {
 }
 
 
+def _printable(text: object, limit: int = 60) -> str:
+    """A name or text as one line of a message: control characters escaped, long ones cut."""
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text)[: limit + 1])
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def _looks_like_cpr(value: object) -> bool:
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (numbers_abc.Real, decimal.Decimal)):
+        number = float(value)
+        return bool(np.isfinite(number)) and number.is_integer() and 1e8 <= abs(number) < 1e10
+    return bool(_CPR.search(str(value)))
+
+
+def _shown_name(name: str) -> str:
+    return "(a CPR number, not shown)" if _looks_like_cpr(name) else repr(_printable(name, 30))
+
+
+def _foreign_separator(name: str) -> str | None:
+    """The character that seems to separate the column names of a one-column header."""
+    candidates = {ch for ch in name if not ch.isalnum() and ch not in "_- .\ufeff"}
+    found = []
+    for separator in sorted(candidates):
+        known = sum(normalise_header(part) in CANONICAL_BY_NAME for part in name.split(separator))
+        found.append((known, f"'{_printable(separator)}'"))
+    known = sum(normalise_header(part) in CANONICAL_BY_NAME for part in name.split())
+    found.append((known, "spaces"))
+    best = max(found)
+    return best[1] if best[0] >= 2 else None
+
+
+def _header_hint(names: list[str], sheets: tuple[str, ...]) -> str:
+    """Why none of the required columns is found: a foreign separator, or another row."""
+    shown = [name for name in names if name]
+    if len(shown) == 1:
+        separator = _foreign_separator(shown[0])
+        if separator:
+            return (f"expected the columns separated by ';', ',' or a tab; found one column, the names in "
+                    f"it separated by {separator}")
+    listed = ", ".join(_shown_name(name) for name in shown[:4]) + (", ..." if len(shown) > 4 else "")
+    listed = listed or "no column names"
+    where = ""
+    if len(sheets) > 1:
+        where = (f" (of the sheets {', '.join(repr(_printable(s, 30)) for s in sheets[:4])}"
+                 f"{', ...' if len(sheets) > 4 else ''}, the first is read)")
+    return f"expected a header naming the columns person_id, birth_date, sex and status; found {listed}{where}"
+
+
+def _read_header(names: list[str], source: str, header_row: int | None,
+                 sheets: tuple[str, ...]) -> tuple[dict[str, str], list[str], list[Problem]]:
+    """(canonical → the file's column name, ignored columns, problems) of a header."""
+    header_names: dict[str, str] = {}
+    problems: list[Problem] = []
+    ignored: list[str] = []
+    for name in names:
+        canonical = CANONICAL_BY_NAME.get(normalise_header(name))
+        if canonical is None:
+            ignored.append(str(name))
+        elif canonical in header_names:
+            problems.append(Problem(
+                file=source, column=_printable(name),
+                expected=f"the column {canonical} is given twice ('{_printable(header_names[canonical])}' "
+                         f"and '{_printable(name)}')"))
+        else:
+            header_names[canonical] = str(name)
+    missing = [canonical for canonical in REQUIRED_FOR_ALL if canonical not in header_names]
+    if len(missing) == len(REQUIRED_FOR_ALL):
+        problems.insert(0, Problem(file=source, row=header_row, expected=_header_hint(names, sheets)))
+    for canonical in missing:
+        aliases = ALIASES[canonical]
+        also = f" (also accepted: {', '.join(aliases)})" if aliases else ""
+        problems.append(Problem(file=source, column=canonical, expected=f"required column missing{also}"))
+    return header_names, ignored, problems
+
+
 @dataclass(frozen=True)
 class RegisterTable:
     """The raw table read from a file: text or typed columns, before validation.
 
     `row_numbers` are the spreadsheet rows of the frame's rows (None: 2, 3, 4, ...);
-    they differ from the position when blank rows were skipped.
+    they differ from the position when blank rows were skipped. `header_row` is the
+    spreadsheet row of the column names (None for a DataFrame or Parquet, which have no
+    rows); `sheets` the names of a workbook's sheets (the first is read).
     """
 
     frame: pd.DataFrame
@@ -123,6 +219,8 @@ class RegisterTable:
     danish_numbers: bool
     encoding: str = "utf-8"
     row_numbers: np.ndarray | None = None
+    header_row: int | None = FIRST_DATA_ROW - 1
+    sheets: tuple[str, ...] = ()
 
 
 # --- reading -------------------------------------------------------------------------
@@ -145,18 +243,27 @@ def read_table(path: str | Path) -> RegisterTable:
         return _read_excel(path)
     if suffix in (".parquet", ".pq"):
         return _read_parquet(path)
-    raise InputError.single(f"unsupported file type '{path.suffix}'; expected .csv, .xlsx or .parquet",
+    raise InputError.single(f"unsupported file type '{_printable(path.suffix)}'; expected .csv, .xlsx or .parquet",
                             file=str(path))
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        if _UTF8_SEQUENCE.search(data, 0, error.start) or _UTF8_SEQUENCE.search(data, error.end):
+            # UTF-8 letters elsewhere: rows added in another program; read as Windows-1252,
+            # the UTF-8 rows' æ, ø and å would silently become Ã¦, Ã¸ and Ã¥
+            raise InputError.single(
+                "holds text that is not UTF-8 although the file's other rows are (Windows-1252 "
+                "rows added to a UTF-8 file?); save the register as CSV UTF-8", file=str(path), row=line) from None
         try:
             return data.decode("cp1252"), "windows-1252"
         except UnicodeDecodeError:
-            line = data[: error.start].count(b"\n") + 1
             raise InputError.single(
                 "holds bytes that are neither UTF-8 nor Windows-1252 text; save the register as "
                 "CSV UTF-8", file=str(path), row=line) from None
@@ -168,10 +275,25 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+@contextmanager
+def _csv_field_limit(size: int) -> Iterator[None]:
+    """Python's csv module refuses fields above 128 KiB; a register's header or a bad row
+    may hold more (a pasted text), which is the user's problem to hear about, not a crash."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, min(size + 1, 2**31 - 1)))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _read_csv(path: Path) -> RegisterTable:
     data = path.read_bytes()
     if not re.search(rb"[^\s\xef\xbb\xbf]", data):
         raise InputError.single("the file is empty; expected a header row with the register columns",
+                                file=str(path))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError.single("is UTF-16 text (as Excel saves \"Unicode text\"); save the register as CSV UTF-8",
                                 file=str(path))
     if b"\x00" in data[:4096]:
         raise InputError.single("is not a text file (it holds NUL bytes); expected a CSV register",
@@ -180,15 +302,24 @@ def _read_csv(path: Path) -> RegisterTable:
     if encoding != "utf-8":
         data = text.encode("utf-8")
     text = text.lstrip("\ufeff")
-    first_break = text.find("\n")
-    header_line = text if first_break < 0 else text[:first_break]
+    header_line = re.match(r"[^\r\n]*", text).group()
     delimiter = _sniff_delimiter(header_line)
-    header = next(csv.reader([header_line.rstrip("\r")], delimiter=delimiter))
+    with _csv_field_limit(len(header_line)):
+        try:
+            header = next(csv.reader([header_line], delimiter=delimiter, strict=True), [])
+        except csv.Error as error:  # a quote never closed would make the whole file the header
+            if "unexpected end of data" in str(error):
+                raise InputError.single('expected a closing quote (") in the header row', file=str(path),
+                                        row=1) from None
+            header = next(csv.reader([header_line], delimiter=delimiter), [])  # "a"b: read as pyarrow does
+    header = [name.strip() for name in header]
+    if not any(header):
+        raise InputError.single(_EMPTY_HEADER, file=str(path), row=1)
     names = [f"c{i}" for i in range(len(header))]
-    skipped: list[int] = []
+    invalid: list[tuple[int, int, str]] = []  # (row number, fields found, row text)
 
     def invalid_row(row) -> str:
-        skipped.append(row.number if row.number is not None else -1)
+        invalid.append((row.number if row.number is not None else -1, row.actual_columns, row.text))
         return "skip"
 
     def read(threads: bool) -> pa.Table:
@@ -203,69 +334,151 @@ def _read_csv(path: Path) -> RegisterTable:
 
     try:
         table = read(threads=True)
-        if skipped:  # rare: read again in one thread, which knows the rows' numbers
-            skipped.clear()
+        if invalid:  # rare: read again in one thread, which knows the rows' numbers
+            invalid.clear()
             table = read(threads=False)
-    except pa.ArrowInvalid as error:
-        raise InputError.single(f"cannot be read as CSV ({error})", file=str(path)) from None
+    except pa.ArrowInvalid:  # pyarrow's message would quote the row, which may hold a CPR number
+        raise InputError.single(f"cannot be read as CSV separated by '{_printable(delimiter)}'",
+                                file=str(path)) from None
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
-    frame.columns = [name.strip() for name in header]
 
     # records counted as a spreadsheet counts them: the header is row 1
     row_numbers = np.arange(len(frame), dtype=np.int64) + FIRST_DATA_ROW
     problems = []
-    if skipped:
-        skipped_rows = np.array(sorted(skipped), dtype=np.int64)
+    if invalid:
+        skipped_rows = np.array(sorted(number for number, _, _ in invalid), dtype=np.int64)
         kept = np.setdiff1d(np.arange(FIRST_DATA_ROW, len(frame) + skipped_rows.size + FIRST_DATA_ROW),
                             skipped_rows)
         row_numbers = kept[: len(frame)]
-        lines = _record_field_counts(text, delimiter)
-        for number in skipped_rows:
-            fields = lines.get(int(number), 0)
-            if fields <= 1 and not _record_text(text, delimiter, int(number)):
+        for number, fields, row_text in sorted(invalid):
+            if fields <= 1 and not row_text.strip():
                 continue  # a blank line: no person, and not a problem
-            problems.append(Problem(
-                file=str(path), row=int(number),
-                expected=f"expected {len(header)} fields separated by '{delimiter}' like the header, "
-                         f"found {fields}"))
+            expected = (f"expected {len(header)} fields separated by '{_printable(delimiter)}' like the header, "
+                        f"found {fields}")
+            if "\n" in row_text and row_text.count('"') % 2:
+                expected += '; a quote (") in this row is not closed, so the rows after it are read into it'
+            elif delimiter == "," and fields > len(header):
+                expected += ("; a decimal comma (or a comma in a text) splits a value in two: separate the "
+                             "columns by ';', or put such values in quotes")
+            problems.append(Problem(file=str(path), row=int(number), expected=expected))
     if problems:
-        raise InputError(problems)
-    blank = np.ones(len(frame), dtype=bool)
-    for name in frame.columns:
-        blank &= (frame[name].str.strip() == "").to_numpy()
-    if blank.any():  # rows of empty fields only (";;;;"), as spreadsheets export them
+        # a header without the register's columns explains the rows: say that instead
+        _, _, header_problems = _read_header(header, str(path), header_row=1, sheets=())
+        raise InputError(header_problems or problems)
+    if _values_span_lines(data, table, len(invalid)):
+        _check_quotes_closed(path, text, delimiter)
+    # rows whose fields all equal the header's names: two exports put together
+    repeated = _rows_where(frame, header, lambda values, name: values.str.strip().str.lstrip("\ufeff") == name,
+                           candidates=pc.match_substring(table.column(0), header[0]) if header[0] else None)
+    if repeated.any():
+        raise InputError([Problem(file=str(path), row=int(row_numbers[i]),
+                                  expected="repeats the header row; expected it once, in row 1 (two files "
+                                           "put together?)")
+                          for i in np.flatnonzero(repeated)])
+    # rows of empty fields only (";;;;"), as spreadsheets export them
+    blank = _rows_where(frame, header, lambda values, _: values.str.strip() == "")
+    frame.columns = header
+    if blank.any():
         frame = frame.loc[~blank].reset_index(drop=True)
         row_numbers = row_numbers[~blank]
     return RegisterTable(frame=frame, source=str(path), danish_numbers=delimiter != ",",
                          encoding=encoding, row_numbers=row_numbers)
 
 
-def _record_field_counts(text: str, delimiter: str) -> dict[int, int]:
-    """Fields per record (spreadsheet row number → count), for messages about bad rows."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return {number: len(fields) for number, fields in enumerate(reader, start=1)}
+def _rows_where(frame: pd.DataFrame, names: list[str], test, candidates: pa.ChunkedArray | None = None) -> np.ndarray:
+    """Rows where `test(column values, column name)` holds in every column, tested column by
+    column (by position: names may repeat) on the rows still in question only."""
+    rows = np.arange(len(frame))
+    if candidates is not None:
+        rows = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+    for i, name in enumerate(names):
+        if rows.size == 0:
+            break
+        rows = rows[test(frame.iloc[rows, i], name).to_numpy(dtype=bool, na_value=False)]
+    found = np.zeros(len(frame), dtype=bool)
+    found[rows] = True
+    return found
 
 
-def _record_text(text: str, delimiter: str, number: int) -> str:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for current, fields in enumerate(reader, start=1):
-        if current == number:
-            return "".join(fields).strip()
-    return ""
+def _values_span_lines(data: bytes, table: pa.Table, skipped: int) -> bool:
+    """Whether some value holds a line break (legal in quotes): when the records do not
+    match the lines one to one (counted quickly), look at the values."""
+    if b'"' not in data:
+        return False
+    newline = b"\n" if b"\n" in data else b"\r"
+    lines = data.count(newline) + (0 if data.endswith(newline) else 1)
+    if lines == 1 + table.num_rows + skipped:
+        return False
+    return any(pc.any(pc.match_substring(column, "\n")).as_py() for column in table.columns)
+
+
+def _check_quotes_closed(path: Path, text: str, delimiter: str) -> None:
+    """A quote opened and never closed makes the rest of the file one value, and the
+    persons in it would silently vanish; a value that spans lines (legal in CSV) is the
+    sign, then the exact parser finds where it starts."""
+    records = 0
+    try:
+        with _csv_field_limit(len(text)):
+            for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+                records += 1
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise InputError.single(
+                'expected a closing quote (") for the value opened in this row; as it stands the rest '
+                "of the file is read as that one value", file=str(path), row=records + 1) from None
+
+
+def _not_a_workbook(path: Path, head: bytes) -> str | None:
+    """Why a file named .xlsx is not one, judged by its first bytes; None if it may be."""
+    if head.startswith(b"PK"):
+        return None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return ("is an old Excel workbook (.xls) or a password-protected one; expected .xlsx: save it "
+                "as an Excel workbook without a password, or as CSV UTF-8")
+    if head and b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+            text = True
+        except UnicodeDecodeError as error:
+            text = error.start >= len(head) - 3  # a letter cut off at the end of the sample
+        if text or all(b >= 0x20 or b in b"\r\n\t" for b in head):
+            return "is a text file, not an Excel workbook; if it is a CSV register, name it .csv"
+    return "is not an Excel workbook (.xlsx)"
 
 
 def _read_excel(path: Path) -> RegisterTable:
-    import zipfile
-
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    reason = _not_a_workbook(path, head)
+    if reason:
+        raise InputError.single(reason, file=str(path))
     try:
-        frame = pd.read_excel(path, dtype=object, engine="openpyxl", sheet_name=0)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise InputError.single(f"cannot be read as an Excel workbook ({type(error).__name__})",
-                                file=str(path)) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return RegisterTable(frame=frame, source=str(path), danish_numbers=True)
+        with pd.ExcelFile(path, engine="openpyxl") as workbook:
+            sheets = tuple(str(name) for name in workbook.sheet_names)
+            raw = pd.read_excel(workbook, sheet_name=0, header=None, dtype=object)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        raise InputError.single(f"cannot be read as an Excel workbook ({type(error).__name__}); the file "
+                                "is damaged or not .xlsx", file=str(path)) from None
+    header = [_cell_text(v).strip() if not _is_missing(v) else "" for v in raw.iloc[0]] if len(raw) else []
+    body = raw.iloc[1:]
+    filled = body.map(lambda v: not _is_missing(v) and not (isinstance(v, str) and not v.strip()))
+    keep_rows = filled.any(axis=1).to_numpy()
+    keep_columns = np.array([bool(name) for name in header], dtype=bool) | filled.any(axis=0).to_numpy()
+    if not any(header) and keep_rows.any():
+        raise InputError.single(_EMPTY_HEADER, file=str(path), row=1)
+    if not any(header):
+        first = f" '{_printable(sheets[0])}'" if sheets else ""
+        raise InputError.single(f"the first sheet{first} is empty; expected the register there, with the "
+                                "header in row 1", file=str(path))
+    row_numbers = (np.arange(len(body), dtype=np.int64) + FIRST_DATA_ROW)[keep_rows]
+    frame = body.loc[keep_rows, keep_columns].reset_index(drop=True)
+    frame.columns = [name for name, keep in zip(header, keep_columns) if keep]
+    return RegisterTable(frame=frame, source=str(path), danish_numbers=True, row_numbers=row_numbers,
+                         sheets=sheets)
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT
 
 
 def _read_parquet(path: Path) -> RegisterTable:
@@ -274,16 +487,26 @@ def _read_parquet(path: Path) -> RegisterTable:
     except ImportError:
         raise InputError.single("reading Parquet needs the pyarrow package", file=str(path)) from None
     except Exception as error:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
-        raise InputError.single(f"cannot be read as Parquet ({type(error).__name__})", file=str(path)) from None
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+            handle.seek(max(path.stat().st_size - 4, 0))
+            tail = handle.read(4)
+        if head == b"PAR1" and tail != b"PAR1":
+            reason = "is an incomplete Parquet file (its end is missing: cut off in copying?)"
+        elif head != b"PAR1":
+            reason = "is not a Parquet file"
+        else:
+            reason = f"cannot be read as Parquet ({type(error).__name__})"
+        raise InputError.single(reason, file=str(path)) from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return RegisterTable(frame=frame, source=str(path), danish_numbers=True)
+    return RegisterTable(frame=frame, source=str(path), danish_numbers=True, header_row=None)
 
 
 # --- validation ------------------------------------------------------------------------
 
 def register_from_frame(frame: pd.DataFrame, valuation_date: dt.date, source: str | None = None) -> Register:
-    return register_from_table(RegisterTable(frame=frame, source=source or "register", danish_numbers=True),
-                               valuation_date)
+    return register_from_table(RegisterTable(frame=frame, source=source or "register", danish_numbers=True,
+                                             header_row=None), valuation_date)
 
 
 class _Collector:
@@ -293,6 +516,7 @@ class _Collector:
         self.source = source
         self.header_names = header_names
         self.row_numbers = row_numbers
+        self.person_ids: pd.Series | None = None
         self.problems: list[Problem] = []
 
     def row_number(self, index: int) -> int:
@@ -309,19 +533,29 @@ class _Collector:
                 value = values[index]
             self.add(canonical, int(index), value, expected)
 
+    def person_id(self, canonical: str | None, index: int | None) -> str | None:
+        """The row's person_id to name beside its row number; never one that looks like a CPR."""
+        if index is None or canonical == "person_id" or self.person_ids is None:
+            return None
+        text = self.person_ids.iloc[index]
+        if not text or _looks_like_cpr(text):
+            return None
+        return _printable(text, 40)
+
     def add(self, canonical: str | None, index: int | None, value: object, expected: str) -> None:
         shown = value
         show = True
-        if value is not None and not isinstance(value, (int, float)) and _CPR.match(str(value)):
+        if _looks_like_cpr(value):
             show = False  # never echo what looks like a CPR number
             expected += " (the value looks like a CPR number and is not shown)"
         if isinstance(value, str) and value == "":
             shown = None
             show = False
         self.problems.append(Problem(
+            person_id=self.person_id(canonical, index),
             file=self.source,
             row=None if index is None else self.row_number(index),
-            column=self.header_names.get(canonical, canonical) if canonical else None,
+            column=_printable(self.header_names.get(canonical, canonical)) if canonical else None,
             value=shown, show_value=show, expected=expected))
 
 
@@ -352,21 +586,31 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _numbers(series: pd.Series, danish: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(values, empty, unreadable) for a column of numbers."""
+def _numbers(series: pd.Series, danish: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(values, empty, unreadable, grouped) for a column of numbers; unreadable values are NaN,
+    `grouped` marks texts read with a thousands separator (450.000)."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         empty = np.isnan(values)
-        return values, empty, ~empty & ~np.isfinite(values)
+        unreadable = ~empty & ~np.isfinite(values)
+        return np.where(unreadable, np.nan, values), empty, unreadable, np.zeros(len(values), dtype=bool)
+    direct = None
+    if series.dtype == object:  # Excel or Parquet cells: numbers stay numbers, only texts are read
+        direct = np.array([_cell_number(v) for v in series], dtype=float)
+        is_number = ~np.isnan(direct) | np.array([isinstance(v, float) and v != v for v in series], dtype=bool)
+        if is_number.any():
+            series = series.where(~is_number, "")
+        else:
+            direct = None
     text = pa.array(_text(series), type=pa.string())
     empty_flags = pc.equal(text, "")
     compact = pc.replace_substring(pc.replace_substring(text, " ", ""), "\u00a0", "")
     if danish:
-        grouped = pc.match_substring_regex(compact, r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
+        grouped = pc.match_substring_regex(compact, r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d*)?$")
         compact = pc.if_else(grouped, pc.replace_substring(compact, ".", ""), compact)
         compact = pc.replace_substring(compact, ",", ".")
     else:
-        grouped = pc.match_substring_regex(compact, r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
+        grouped = pc.match_substring_regex(compact, r"^-?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
         compact = pc.if_else(grouped, pc.replace_substring(compact, ",", ""), compact)
     compact = pc.if_else(empty_flags, pa.scalar(None, pa.string()), compact)
     try:
@@ -376,12 +620,31 @@ def _numbers(series: pd.Series, danish: bool) -> tuple[np.ndarray, np.ndarray, n
                           type=pa.float64())
     values = parsed.to_numpy(zero_copy_only=False)
     empty = empty_flags.to_numpy(zero_copy_only=False)
-    return values, empty, ~empty & ~np.isfinite(values)
+    grouped_flags = grouped.to_numpy(zero_copy_only=False)
+    if direct is not None:
+        values = np.where(is_number, direct, values)
+        empty = np.where(is_number, np.isnan(direct), empty)
+        grouped_flags = grouped_flags & ~is_number
+    unreadable = ~empty & ~np.isfinite(values)
+    return np.where(unreadable, np.nan, values), empty, unreadable, grouped_flags
+
+
+def _cell_number(value: object) -> float:
+    """A spreadsheet or Parquet cell holding a number (not a text, not a truth value) as a float;
+    NaN for anything else. Infinite or huge values come back as inf, found unreadable later."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers_abc.Real, decimal.Decimal)):
+        return np.nan
+    try:
+        return float(value)
+    except (OverflowError, ValueError):
+        return np.inf
 
 
 def _dates(series: pd.Series, canonical: str, collect: "_Collector") -> tuple[np.ndarray, np.ndarray]:
     """(datetime64[D] with NaT where empty or bad, empty mask); bad values are reported."""
     if pd.api.types.is_datetime64_any_dtype(series):
+        if getattr(series.dt, "tz", None) is not None:
+            series = series.dt.tz_localize(None)  # the local calendar date
         values = series.to_numpy().astype("datetime64[D]")
         return values, np.isnat(values)
     text = _text(series)
@@ -406,12 +669,22 @@ def _dates(series: pd.Series, canonical: str, collect: "_Collector") -> tuple[np
         first_row = collect.row_number(int(present[0]))
         for index in np.flatnonzero(bad):
             value = text.iloc[index]
-            if pattern.match(value):
+            if pattern.match(value) and _is_calendar_date(value, strformat):
+                expected = "expected a date in the years 1678 to 2261"  # what numpy's calendar holds
+            elif pattern.match(value):
                 expected = f"expected a valid calendar date ({name})"
             else:
                 expected = f"expected a date in the column's format {name} (as in row {first_row})"
             collect.add(canonical, int(index), value, expected)
     return values, empty
+
+
+def _is_calendar_date(text: str, strformat: str) -> bool:
+    try:
+        dt.datetime.strptime(text[:10] if strformat == "%Y-%m-%d" else text, strformat)
+    except ValueError:
+        return False
+    return True
 
 
 def _codes(series: pd.Series, words: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -438,25 +711,8 @@ def register_from_table(table: RegisterTable, valuation_date: dt.date) -> Regist
     source = table.source
 
     # --- the header ---------------------------------------------------------------
-    header_names: dict[str, str] = {}
-    header_problems: list[Problem] = []
-    ignored: list[str] = []
-    for name in frame.columns:
-        canonical = CANONICAL_BY_NAME.get(normalise_header(name))
-        if canonical is None:
-            ignored.append(str(name))
-        elif canonical in header_names:
-            header_problems.append(Problem(
-                file=source, column=str(name),
-                expected=f"the column {canonical} is given twice ('{header_names[canonical]}' and '{name}')"))
-        else:
-            header_names[canonical] = str(name)
-    for canonical in REQUIRED_FOR_ALL:
-        if canonical not in header_names:
-            aliases = ALIASES[canonical]
-            also = f" (also accepted: {', '.join(aliases)})" if aliases else ""
-            header_problems.append(Problem(file=source, column=canonical,
-                                           expected=f"required column missing{also}"))
+    header_names, ignored, header_problems = _read_header(
+        [str(name) for name in frame.columns], source, table.header_row, table.sheets)
     if header_problems:
         raise InputError(header_problems)
     if len(frame) == 0:
@@ -471,6 +727,7 @@ def register_from_table(table: RegisterTable, valuation_date: dt.date) -> Regist
 
     # --- identity -------------------------------------------------------------------
     person_id = _text(column("person_id"))
+    collect.person_ids = person_id
     empty_id = (person_id == "").to_numpy()
     collect.rows("person_id", empty_id, None, "expected a person id")
     duplicated = person_id.duplicated(keep="first").to_numpy() & ~empty_id
@@ -496,13 +753,21 @@ def register_from_table(table: RegisterTable, valuation_date: dt.date) -> Regist
                  f"expected a birth date before the valuation date {valuation_date.isoformat()}")
 
     # --- status-dependent amounts ------------------------------------------------------
+    grouped: dict[str, np.ndarray] = {}
+
     def numbers(canonical: str) -> tuple[np.ndarray, np.ndarray]:
         series = column(canonical)
         if series is None:
             return np.full(n, np.nan), np.ones(n, dtype=bool)
-        values, empty, unreadable = _numbers(series, table.danish_numbers)
+        values, empty, unreadable, grouped[canonical] = _numbers(series, table.danish_numbers)
         collect.rows(canonical, unreadable, _text(series), "expected a number")
         return values, empty
+
+    def out_of_range(canonical: str, mask: np.ndarray, values: np.ndarray, expected: str) -> None:
+        """A range problem; a value read with a thousands separator (20.125 → 20125) says so."""
+        hinted = mask & grouped.get(canonical, np.zeros(n, dtype=bool))
+        collect.rows(canonical, mask & ~hinted, values, expected)
+        collect.rows(canonical, hinted, values, expected + _GROUPED_HINT)
 
     def require(canonical: str, values: np.ndarray, empty: np.ndarray) -> None:
         statuses = REQUIRED_BY_STATUS[canonical]
@@ -519,34 +784,38 @@ def register_from_table(table: RegisterTable, valuation_date: dt.date) -> Regist
     service, empty_service = numbers("service_years")
     require("service_years", service, empty_service)
     low, high = SERVICE_RANGE
-    collect.rows("service_years", (service < low) | (service > high), service,
+    out_of_range("service_years", (service < low) | (service > high), service,
                  f"expected service between {low:g} and {high:g} years")
 
     salary, empty_salary = numbers("pensionable_salary")
     require("pensionable_salary", salary, empty_salary)
+    most = f"at most {MAX_AMOUNT / 1e6:g} million kr. a year"
     collect.rows("pensionable_salary", salary < 0, salary, "expected a salary of at least 0")
+    out_of_range("pensionable_salary", salary > MAX_AMOUNT, salary, f"expected a salary of {most}")
 
     projected, _ = numbers("projected_salary")
     collect.rows("projected_salary", projected < 0, projected, "expected a salary of at least 0")
+    out_of_range("projected_salary", projected > MAX_AMOUNT, projected, f"expected a salary of {most}")
 
     pension, empty_pension = numbers("annual_pension")
     require("annual_pension", pension, empty_pension)
     collect.rows("annual_pension", pension < 0, pension, "expected a pension of at least 0")
+    out_of_range("annual_pension", pension > MAX_AMOUNT, pension, f"expected a pension of {most}")
 
     pension_age, _ = numbers("pension_age")
     low, high = PENSION_AGE_RANGE
-    collect.rows("pension_age", (pension_age < low) | (pension_age > high), pension_age,
+    out_of_range("pension_age", (pension_age < low) | (pension_age > high), pension_age,
                  f"expected a pension age between {low:g} and {high:g} years")
 
     fraction, empty_fraction = numbers("employment_fraction")
-    collect.rows("employment_fraction", (fraction <= 0) | (fraction > 1), fraction,
+    out_of_range("employment_fraction", (fraction <= 0) | (fraction > 1), fraction,
                  "expected an employment fraction above 0 and at most 1")
     fraction = np.where(empty_fraction, 1.0, fraction)
 
     shares = {}
     for canonical in ("state_share", "insured_share"):
         values, empty = numbers(canonical)
-        collect.rows(canonical, (values < 0) | (values > 1), values, "expected a fraction from 0 to 1")
+        out_of_range(canonical, (values < 0) | (values > 1), values, "expected a fraction from 0 to 1")
         shares[canonical] = np.where(empty, 0.0, values)
     total_share = shares["state_share"] + shares["insured_share"]
     over = (total_share > 1 + 1e-12) & (shares["state_share"] <= 1) & (shares["insured_share"] <= 1)
@@ -592,7 +861,7 @@ def register_from_table(table: RegisterTable, valuation_date: dt.date) -> Regist
         return np.asarray(list(distinct) + [""], dtype=object)[positions]
 
     if collect.problems:
-        raise InputError(_in_file_order(collect.problems, [str(c) for c in frame.columns]))
+        raise InputError(_in_file_order(collect.problems, [_printable(c) for c in frame.columns]))
 
     return Register(
         person_id=person_id.to_numpy(dtype=object),

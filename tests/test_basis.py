@@ -148,6 +148,14 @@ def test_docs_document_every_key(repo_root):
     assert not missing, f"docs/basis.md does not document {missing}"
 
 
+def test_docs_state_each_keys_accepted_values_as_the_code_checks_them(repo_root):
+    text = (repo_root / "docs" / "basis.md").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| `([a-z_]+\.[a-z_0-9]+)` \| ([^|]*) \|", text, flags=re.MULTILINE))
+    differing = {s.key: (documented[s.key], s.expected) for s in SETTINGS
+                 if s.key in documented and documented[s.key] != s.expected}
+    assert not differing, f"docs/basis.md states other ranges than the code: {differing}"
+
+
 def test_the_example_basis_file_loads(repo_root):
     basis = load_basis(repo_root / "examples" / "basis.toml")
     assert basis["valuation.date"] == dt.date(2024, 12, 31)

@@ -90,7 +90,7 @@ def test_bom_and_windows_1252(tmp_path):
 def test_blank_rows_are_skipped_and_row_numbers_kept(tmp_path):
     lines = [HEADER, GOOD_ROWS[0], "", GOOD_ROWS[2], ";;;;;;", "A9;2030-01-01;M;retired;;;1"]
     assert problems(tmp_path, lines) == [
-        "reg.csv, row 6, column 'birth_date': value '2030-01-01': expected a birth date before the "
+        "reg.csv, row 6 (person_id 'A9'), column 'birth_date': value '2030-01-01': expected a birth date before the "
         "valuation date 2024-12-31"]
 
 
@@ -140,8 +140,8 @@ def test_column_required_by_status(tmp_path):
 def test_value_required_by_status(tmp_path):
     lines = [HEADER, "A1;1965-04-12;M;active;;450000;", "A3;1950-06-01;K;retired;;;"]
     assert problems(tmp_path, lines) == [
-        "reg.csv, row 2, column 'service_years': expected a value for status active or deferred",
-        "reg.csv, row 3, column 'annual_pension': expected a value for status retired or spouse or child"]
+        "reg.csv, row 2 (person_id 'A1'), column 'service_years': expected a value for status active or deferred",
+        "reg.csv, row 3 (person_id 'A3'), column 'annual_pension': expected a value for status retired or spouse or child"]
 
 
 def test_duplicate_and_empty_ids(tmp_path):
@@ -155,51 +155,58 @@ def test_birth_dates(tmp_path):
     lines = [HEADER, "A1;2025-03-01;M;retired;;;1000", "A2;1960-02-30;K;retired;;;1000",
              "A3;15-03-1960;K;retired;;;1000", "A4;;K;retired;;;1000", "A5;2024-12-31;K;child;;;1000"]
     assert problems(tmp_path, lines) == [
-        "reg.csv, row 2, column 'birth_date': value '2025-03-01': expected a birth date before the valuation date 2024-12-31",
-        "reg.csv, row 3, column 'birth_date': value '1960-02-30': expected a valid calendar date (YYYY-MM-DD)",
-        "reg.csv, row 4, column 'birth_date': value '15-03-1960': expected a date in the column's format YYYY-MM-DD (as in row 2)",
-        "reg.csv, row 5, column 'birth_date': expected a birth date",
-        "reg.csv, row 6, column 'birth_date': value '2024-12-31': expected a birth date before the valuation date 2024-12-31"]
+        "reg.csv, row 2 (person_id 'A1'), column 'birth_date': value '2025-03-01': expected a birth date before the valuation date 2024-12-31",
+        "reg.csv, row 3 (person_id 'A2'), column 'birth_date': value '1960-02-30': expected a valid calendar date (YYYY-MM-DD)",
+        "reg.csv, row 4 (person_id 'A3'), column 'birth_date': value '15-03-1960': expected a date in the column's format YYYY-MM-DD (as in row 2)",
+        "reg.csv, row 5 (person_id 'A4'), column 'birth_date': expected a birth date",
+        "reg.csv, row 6 (person_id 'A5'), column 'birth_date': value '2024-12-31': expected a birth date before the valuation date 2024-12-31"]
 
 
 def test_an_unreadable_first_date(tmp_path):
     assert problems(tmp_path, [HEADER, "A1;12/31/60;M;retired;;;1000"]) == [
-        "reg.csv, row 2, column 'birth_date': value '12/31/60': expected a date as YYYY-MM-DD or DD-MM-YYYY"]
+        "reg.csv, row 2 (person_id 'A1'), column 'birth_date': value '12/31/60': expected a date as YYYY-MM-DD or DD-MM-YYYY"]
 
 
 def test_cpr_numbers_are_never_shown(tmp_path):
     assert problems(tmp_path, [HEADER, "A1;010160-1234;M;retired;;;1000"]) == [
-        "reg.csv, row 2, column 'birth_date': expected a date as YYYY-MM-DD or DD-MM-YYYY "
+        "reg.csv, row 2 (person_id 'A1'), column 'birth_date': expected a date as YYYY-MM-DD or DD-MM-YYYY "
         "(the value looks like a CPR number and is not shown)"]
+
+
+def test_a_person_id_that_looks_like_a_cpr_number_is_not_named(tmp_path):
+    lines = [HEADER, "0101601234;1950-01-01;X;retired;;;1000", "P-7;1950-01-01;X;retired;;;1000"]
+    assert problems(tmp_path, lines) == [
+        "reg.csv, row 2, column 'sex': value 'X': expected M or K (F is accepted for women)",
+        "reg.csv, row 3 (person_id 'P-7'), column 'sex': value 'X': expected M or K (F is accepted for women)"]
 
 
 def test_status_and_sex(tmp_path):
     lines = [HEADER, "A1;1950-01-01;X;pensioner;;;1000", "A2;1950-01-01;;retired;;;1000"]
     assert problems(tmp_path, lines) == [
-        "reg.csv, row 2, column 'sex': value 'X': expected M or K (F is accepted for women)",
-        "reg.csv, row 2, column 'status': value 'pensioner': expected one of active, deferred, retired, "
+        "reg.csv, row 2 (person_id 'A1'), column 'sex': value 'X': expected M or K (F is accepted for women)",
+        "reg.csv, row 2 (person_id 'A1'), column 'status': value 'pensioner': expected one of active, deferred, retired, "
         "spouse, child (or aktiv, fraflyttet, opsat, pensioneret, ægtefælle, efterlevende, barn)",
-        "reg.csv, row 3, column 'sex': expected M or K (F is accepted for women)"]
+        "reg.csv, row 3 (person_id 'A2'), column 'sex': expected M or K (F is accepted for women)"]
 
 
 def test_numbers_and_ranges(tmp_path):
     lines = [HEADER, "A1;1965-04-12;M;active;-1;450000;", "A2;1965-04-12;M;active;51;-5;",
              "A3;1950-06-01;K;retired;;;abc", "A4;1950-06-01;K;retired;;;-100", "A5;1950-06-01;K;retired;;;inf"]
     assert problems(tmp_path, lines) == [
-        "reg.csv, row 2, column 'service_years': value '-1.0': expected service between 0 and 50 years",
-        "reg.csv, row 3, column 'service_years': value '51.0': expected service between 0 and 50 years",
-        "reg.csv, row 3, column 'pensionable_salary': value '-5.0': expected a salary of at least 0",
-        "reg.csv, row 4, column 'annual_pension': value 'abc': expected a number",
-        "reg.csv, row 5, column 'annual_pension': value '-100.0': expected a pension of at least 0",
-        "reg.csv, row 6, column 'annual_pension': value 'inf': expected a number"]
+        "reg.csv, row 2 (person_id 'A1'), column 'service_years': value '-1.0': expected service between 0 and 50 years",
+        "reg.csv, row 3 (person_id 'A2'), column 'service_years': value '51.0': expected service between 0 and 50 years",
+        "reg.csv, row 3 (person_id 'A2'), column 'pensionable_salary': value '-5.0': expected a salary of at least 0",
+        "reg.csv, row 4 (person_id 'A3'), column 'annual_pension': value 'abc': expected a number",
+        "reg.csv, row 5 (person_id 'A4'), column 'annual_pension': value '-100.0': expected a pension of at least 0",
+        "reg.csv, row 6 (person_id 'A5'), column 'annual_pension': value 'inf': expected a number"]
 
 
 def test_shares(tmp_path):
     lines = [HEADER + ";state_share;insured_share", "A3;1950-06-01;K;retired;;;1000;1,2;0",
              "A4;1950-06-01;K;retired;;;1000;0,7;0,6", "A5;1950-06-01;K;retired;;;1000;0,5;0,5"]
     assert problems(tmp_path, lines) == [
-        "reg.csv, row 2, column 'state_share': value '1.2': expected a fraction from 0 to 1",
-        "reg.csv, row 3, column 'insured_share': value '1.2999999999999998': expected state_share + "
+        "reg.csv, row 2 (person_id 'A3'), column 'state_share': value '1.2': expected a fraction from 0 to 1",
+        "reg.csv, row 3 (person_id 'A4'), column 'insured_share': value '1.2999999999999998': expected state_share + "
         "insured_share at most 1"]
 
 
@@ -208,15 +215,15 @@ def test_optional_columns(tmp_path):
              "A1;1965-04-12;M;active;20;450000;;6,5;0;maybe;2030-01-01;Q;2025-01-01;-1",
              "A2;1965-04-12;M;active;20;450000;;;1,5;;;;1960-01-01;"]
     assert problems(tmp_path, lines) == [
-        "reg.csv, row 2, column 'pension_age': value '6.5': expected a pension age between 50 and 80 years",
-        "reg.csv, row 2, column 'employment_fraction': value '0.0': expected an employment fraction above 0 and at most 1",
-        "reg.csv, row 2, column 'married': value 'maybe': expected true or false (ja/nej), or empty to use the basis probability",
-        "reg.csv, row 2, column 'spouse_birth_date': value '2030-01-01': expected a birth date before the valuation date 2024-12-31",
-        "reg.csv, row 2, column 'spouse_sex': value 'Q': expected M or K (F is accepted for women), or empty",
-        "reg.csv, row 2, column 'hire_date': value '2025-01-01': expected a hire date on or before the valuation date 2024-12-31",
-        "reg.csv, row 2, column 'projected_salary': value '-1.0': expected a salary of at least 0",
-        "reg.csv, row 3, column 'employment_fraction': value '1.5': expected an employment fraction above 0 and at most 1",
-        "reg.csv, row 3, column 'hire_date': value '1960-01-01': expected a hire date after the birth date"]
+        "reg.csv, row 2 (person_id 'A1'), column 'pension_age': value '6.5': expected a pension age between 50 and 80 years",
+        "reg.csv, row 2 (person_id 'A1'), column 'employment_fraction': value '0.0': expected an employment fraction above 0 and at most 1",
+        "reg.csv, row 2 (person_id 'A1'), column 'married': value 'maybe': expected true or false (ja/nej), or empty to use the basis probability",
+        "reg.csv, row 2 (person_id 'A1'), column 'spouse_birth_date': value '2030-01-01': expected a birth date before the valuation date 2024-12-31",
+        "reg.csv, row 2 (person_id 'A1'), column 'spouse_sex': value 'Q': expected M or K (F is accepted for women), or empty",
+        "reg.csv, row 2 (person_id 'A1'), column 'hire_date': value '2025-01-01': expected a hire date on or before the valuation date 2024-12-31",
+        "reg.csv, row 2 (person_id 'A1'), column 'projected_salary': value '-1.0': expected a salary of at least 0",
+        "reg.csv, row 3 (person_id 'A2'), column 'employment_fraction': value '1.5': expected an employment fraction above 0 and at most 1",
+        "reg.csv, row 3 (person_id 'A2'), column 'hire_date': value '1960-01-01': expected a hire date after the birth date"]
 
 
 def test_a_row_with_too_many_fields(tmp_path):
@@ -244,5 +251,6 @@ def test_files_that_are_not_registers(tmp_path):
 def test_all_problems_are_reported_together_in_row_order(tmp_path):
     lines = [HEADER, "A1;2025-03-01;X;active;;450000;", GOOD_ROWS[1], "A1;1950-06-01;K;retired;;;-1"]
     found = problems(tmp_path, lines)
-    assert [line.split(",")[1].strip() for line in found] == ["row 2", "row 2", "row 2", "row 4", "row 4"]
+    assert [line.split(",")[1].strip() for line in found] == ["row 2 (person_id 'A1')"] * 3 + [
+        "row 4", "row 4 (person_id 'A1')"]  # the duplicate id itself is the value, not repeated
     assert len(found) == 5

@@ -34,13 +34,16 @@ class Problem:
     key: str | None = None  # a basis setting, instead of a column
     value: object = None
     show_value: bool = True
+    person_id: str | None = None  # the row's person, so that HR can find it without the CPR
+
 
     def __str__(self) -> str:
         where = []
         if self.file is not None:
             where.append(Path(self.file).name)
         if self.row is not None:
-            where.append(f"row {self.row}")
+            person = f" (person_id {_show_value(self.person_id)})" if self.person_id else ""
+            where.append(f"row {self.row}{person}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
         if self.key is not None:
