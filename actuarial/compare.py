@@ -30,9 +30,13 @@ class Comparison:
 
 
 def _persons(run: RunFolder) -> pd.DataFrame:
-    frame = pd.read_csv(run.folder / "persons.csv", sep=";", decimal=",", encoding="utf-8-sig",
-                        dtype={"person_id": str, "unit": str, "municipality": str}, keep_default_na=False,
-                        na_values=[""])
+    name = run.manifest.get("persons_file", "persons.csv")
+    if name.endswith(".parquet"):
+        frame = pd.read_parquet(run.folder / name)
+    else:
+        frame = pd.read_csv(run.folder / name, sep=";", decimal=",", encoding="utf-8-sig",
+                            dtype={"person_id": str, "unit": str, "municipality": str}, keep_default_na=False,
+                            na_values=[""])
     return frame.set_index("person_id")
 
 

@@ -11,8 +11,11 @@ result is replaced only with `force` (and then only once the new one is complete
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import hmac
+import secrets
 import json
 import os
 import platform
@@ -34,7 +37,33 @@ from tjenestemandspension.errors import InputError, Problem
 
 CSV_OPTIONS = dict(sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\n", na_rep="")
 MANIFEST = "manifest.json"
+PARQUET_THRESHOLD = 200_000  # persons; above it the per-person results are written as Parquet
 LIBRARIES = ("numpy", "pandas", "scipy", "pyarrow", "openpyxl", "xlsxwriter", "typer")
+
+
+class Pseudonyms:
+    """Person ids replaced by a keyed hash (HMAC-SHA256), the same for the same key.
+
+    Without a key a random one is drawn for the run: the pseudonyms then differ between
+    runs, and only the mapping file (written only where asked) links them to persons.
+    """
+
+    def __init__(self, key: str | None):
+        self.given = key is not None
+        self._key = (key if key is not None else secrets.token_hex(32)).encode("utf-8")
+
+    def pseudonym(self, person_id: str) -> str:
+        return "PS-" + hmac.new(self._key, str(person_id).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+    def apply(self, person_ids: pd.Series) -> pd.Series:
+        return person_ids.map(self.pseudonym)
+
+    def mapping(self, person_ids: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({"person_id": person_ids.to_numpy(), "pseudonym": self.apply(person_ids).to_numpy()})
+
+    def describe(self) -> str:
+        return ("HMAC-SHA256 of person_id with a key given by the user" if self.given
+                else "HMAC-SHA256 of person_id with a random key for this run")
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -93,8 +122,12 @@ def _jsonable(value: object) -> object:
 
 
 def write_manifest(folder: Path, content: dict[str, object]) -> None:
-    """The manifest lists every other file of the folder with its sha256 (`tjp verify`)."""
+    """The manifest lists every other file of the folder with its sha256 (`tjp verify`),
+    and the manifests of subfolders (a batch's kommuner), which list theirs."""
     outputs = {p.name: sha256_bytes(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
+    for sub in sorted(folder.iterdir()):
+        if sub.is_dir() and (sub / MANIFEST).is_file():
+            outputs[f"{sub.name}/{MANIFEST}"] = sha256_bytes(sub / MANIFEST)
     content = dict(content, outputs=outputs)
     (folder / MANIFEST).write_text(json.dumps(content, indent=2, ensure_ascii=False, default=_jsonable) + "\n",
                                    encoding="utf-8")
@@ -211,28 +244,57 @@ def sensitivities_frame(result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_run(run, target: Path, force: bool = False, kind: str = "valuation", analysis=None,
-              sensitivities=None, extra_manifest: dict | None = None) -> list[str]:
-    """Write every result of a run into `target` (all or nothing); returns the file names."""
+def persons_file_name(n_persons: int, persons_format: str = "auto") -> str:
+    """persons.csv, or persons.parquet for large registers (`auto`: above PARQUET_THRESHOLD)."""
+    if persons_format == "auto":
+        persons_format = "parquet" if n_persons > PARQUET_THRESHOLD else "csv"
+    return f"persons.{persons_format}"
+
+
+def write_persons(frame: pd.DataFrame, path: Path) -> None:
+    if path.suffix == ".parquet":
+        # status as text, so the file reads the same without pandas' categories
+        frame.assign(status=frame["status"].astype(str)).to_parquet(path, index=False, compression="zstd")
+    else:
+        write_csv(frame, path)
+
+
+def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, sensitivities=None,
+                    extra_manifest: dict | None = None, persons_format: str = "auto",
+                    pseudonyms: Pseudonyms | None = None) -> None:
+    """Every result of a run, written into an existing (staging) folder."""
     from actuarial.workpaper import WorkpaperContext, write_workpaper
 
+    valuation = run.valuation
+    persons = persons_frame(valuation)
+    if pseudonyms is not None:
+        persons = persons.assign(person_id=pseudonyms.apply(persons["person_id"]))
+        valuation = dataclasses.replace(valuation, persons=valuation.persons.assign(person_id=persons["person_id"]))
+    persons_name = persons_file_name(len(persons), persons_format)
+    if run.journal is not None:
+        write_csv(journal_frame(run.journal), folder / "journal.csv")
+    write_persons(persons, folder / persons_name)
+    write_csv(valuation.cashflows, folder / "cashflows.csv")
+    if analysis is not None:
+        write_csv(analysis_frame(analysis), folder / "analysis.csv")
+    if sensitivities is not None:
+        write_csv(sensitivities_frame(sensitivities), folder / "sensitivities.csv")
+    (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
+    register_name = next((Path(f.path).name for f in run.inputs if f.role == "register"), "")
+    write_workpaper(folder / "valuation.xlsx", valuation, run.journal,
+                    WorkpaperContext(run_id=run.run_id, register_name=register_name, persons_file=persons_name),
+                    analysis=analysis, sensitivities=sensitivities)
+    content = manifest_content(run, kind)
+    content["persons_file"] = persons_name
+    content["pseudonymized"] = None if pseudonyms is None else pseudonyms.describe()
+    content.update(extra_manifest or {})
+    write_manifest(folder, content)
+
+
+def write_run(run, target: Path, force: bool = False, **options) -> list[str]:
+    """Write every result of a run into `target` (all or nothing); returns the file names."""
     with output_folder(target, force) as folder:
-        if run.journal is not None:
-            write_csv(journal_frame(run.journal), folder / "journal.csv")
-        write_csv(persons_frame(run.valuation), folder / "persons.csv")
-        write_csv(run.valuation.cashflows, folder / "cashflows.csv")
-        if analysis is not None:
-            write_csv(analysis_frame(analysis), folder / "analysis.csv")
-        if sensitivities is not None:
-            write_csv(sensitivities_frame(sensitivities), folder / "sensitivities.csv")
-        (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
-        register_name = next((Path(f.path).name for f in run.inputs if f.role == "register"), "")
-        write_workpaper(folder / "valuation.xlsx", run.valuation, run.journal,
-                        WorkpaperContext(run_id=run.run_id, register_name=register_name),
-                        analysis=analysis, sensitivities=sensitivities)
-        content = manifest_content(run, kind)
-        content.update(extra_manifest or {})
-        write_manifest(folder, content)
+        write_run_files(run, folder, **options)
         names = sorted(p.name for p in folder.iterdir())
     return names
 
@@ -266,6 +328,70 @@ def write_rollforward(rollforward, journal: Journal | None, basis_text: str, run
             "journal": None if journal is None else {
                 "liability": str(journal.liability), "booked": str(journal.booked),
                 "regulation": str(journal.regulation), "kind": journal.kind, "lines": len(journal.lines)},
+        })
+        names = sorted(p.name for p in folder.iterdir())
+    return names
+
+
+def write_batch(result, basis, target: Path, force: bool = False, persons_format: str = "auto",
+                pseudonyms: Pseudonyms | None = None) -> list[str]:
+    """Each kommune's results in its own folder, a consolidated overview beside them."""
+    import xlsxwriter
+
+    from actuarial.batch import consolidated_cashflows, overview_frame
+
+    folders = result.folders
+    with output_folder(target, force) as folder:
+        for name, run in result.runs.items():
+            sub = folder / folders[name]
+            sub.mkdir()
+            write_run_files(run, sub, persons_format=persons_format, pseudonyms=pseudonyms,
+                            extra_manifest={"municipality": name})
+        overview = overview_frame(result)
+        write_csv(overview, folder / "overview.csv")
+        write_csv(consolidated_cashflows(result), folder / "cashflows.csv")
+        skipped = pd.DataFrame([{"kommune": name, "problem": str(problem)}
+                                for name, problems in result.skipped.items() for problem in problems],
+                               columns=["kommune", "problem"])
+        write_csv(skipped, folder / "skipped.csv")
+        book = xlsxwriter.Workbook(str(folder / "overview.xlsx"))
+        header = book.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1})
+        kroner = book.add_format({"num_format": '#,##0.00 "kr."'})
+        sheet = book.add_worksheet("Oversigt")
+        for column, title in enumerate(overview.columns):
+            sheet.write(0, column, title.capitalize(), header)
+        for row, record in enumerate(overview.itertuples(index=False), start=1):
+            for column, cell in enumerate(record):
+                if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+                    continue
+                if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
+                    sheet.write_number(row, column, float(cell), kroner if column in (3, 4, 5) else None)
+                else:
+                    sheet.write_string(row, column, str(cell))
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 8, 20)
+        sheet.freeze_panes(1, 0)
+        problems = book.add_worksheet("Sprunget over")
+        problems.write_row(0, 0, ["Kommune", "Problem"], header)
+        for row, record in enumerate(skipped.itertuples(index=False), start=1):
+            problems.write_row(row, 0, list(record))
+        problems.set_column(0, 0, 30)
+        problems.set_column(1, 1, 120)
+        problems.freeze_panes(1, 0)
+        book.close()
+        write_manifest(folder, {
+            "tool": "tjenestemandspension",
+            "kind": "batch",
+            "run_id": hashlib.sha256("".join(run.run_id for run in result.runs.values()).encode()).hexdigest()[:12],
+            "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+            "software": library_versions(),
+            "valuation_date": basis.valuation_date,
+            "kommuner": {name: {"folder": folders[name], "run_id": run.run_id, "source": result.sources[name],
+                                "persons": len(run.register), "liability": run.valuation.total_liability}
+                         for name, run in result.runs.items()},
+            "skipped": {name: [str(p) for p in problems] for name, problems in result.skipped.items()},
+            "totals": {"persons": int(sum(len(r.register) for r in result.runs.values())),
+                       "liability": float(sum(r.valuation.total_liability for r in result.runs.values()))},
         })
         names = sorted(p.name for p in folder.iterdir())
     return names

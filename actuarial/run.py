@@ -21,7 +21,7 @@ from actuarial.basis import Basis, load_basis
 from actuarial.engine import value
 from actuarial.journal import Journal, make_journal
 from actuarial.register import Register
-from actuarial.register_io import read_register
+from actuarial.register_io import RegisterTable, read_table, register_from_table
 from actuarial.results import Valuation
 from tjenestemandspension import __version__
 
@@ -85,15 +85,18 @@ def run_id_of(inputs: Iterable[InputFile], basis: Basis, booked: Decimal | None,
 
 def run_valuation(register_path: str | Path, basis_path: str | Path | None = None,
                   overrides: Iterable[str] = (), booked: Decimal | None = None,
-                  phase: Phase | None = None, basis: Basis | None = None) -> Run:
-    """Read, validate and value; `phase` (optional) reports progress by phase."""
+                  phase: Phase | None = None, basis: Basis | None = None,
+                  table: RegisterTable | None = None) -> Run:
+    """Read, validate and value; `phase` (optional) reports progress by phase; `table`:
+    the register file already read (not yet validated)."""
     step = phase or (lambda _name: nullcontext())
     with step("basis"):
         if basis is None:
             basis = load_basis(basis_path, overrides)
         assumptions = resolve_assumptions(basis)
     with step("register"):
-        register = read_register(register_path, basis.valuation_date)
+        register = register_from_table(table if table is not None else read_table(register_path),
+                                       basis.valuation_date)
     with step("valuation"):
         valuation = value(register, assumptions)
     inputs = input_files(basis, register_path)

@@ -75,10 +75,32 @@ def output_problems(folder: Path, manifest: dict, strict: bool = False) -> list[
                                                              "manifest.json)"))
     if strict:
         known = set(manifest["outputs"]) | {MANIFEST}
+        subfolders = {name.split("/")[0] for name in manifest["outputs"] if "/" in name}
         for path in sorted(folder.iterdir()):
+            if path.name in subfolders and path.is_dir():
+                continue
             if path.name not in known and not path.name.startswith("."):
                 problems.append(Problem(file=str(path), expected="is not part of the run (not in manifest.json)"))
     return problems
+
+
+def verify_folder(folder: str | Path) -> tuple[dict, int]:
+    """Check a run folder (and a batch's kommune folders) against the manifests: every file
+    there, unchanged, nothing extra. Returns (manifest, files checked); raises InputError."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    problems = output_problems(folder, manifest, strict=True)
+    checked = len(manifest["outputs"])
+    for name in manifest["outputs"]:
+        if name.endswith("/" + MANIFEST) and not problems:
+            try:
+                _, count = verify_folder(folder / name.split("/")[0])
+                checked += count
+            except InputError as error:
+                problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return manifest, checked
 
 
 def input_problems(manifest: dict, roles: tuple[str, ...] | None = None) -> list[Problem]:

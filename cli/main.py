@@ -8,7 +8,7 @@ from cli.analysis_cmd import analyse, compare, rollforward, sensitivities
 from cli.common import report_errors
 from cli.curve_cmd import curve_app
 from cli.mortality_cmd import mortality_app
-from cli.value_cmd import example, value
+from cli.value_cmd import example, value, verify
 
 app = typer.Typer(
     name="tjp",
@@ -24,6 +24,7 @@ app.command("analyse")(report_errors(analyse))
 app.command("rollforward")(report_errors(rollforward))
 app.command("sensitivities")(report_errors(sensitivities))
 app.command("compare")(report_errors(compare))
+app.command("verify")(report_errors(verify))
 app.add_typer(curve_app, name="curve")
 app.add_typer(mortality_app, name="mortality")
 

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 PHASE_LABELS = {
+    "reading": "Læser registerfilen",
     "basis": "Indlæser forudsætninger (kurve, dødelighed)",
-    "register": "Læser og validerer register",
+    "register": "Validerer register",
     "valuation": "Beregner forpligtelsen",
     "writing": "Skriver resultater",
 }
@@ -46,3 +47,4 @@ class Phases:
     def close(self) -> None:
         if self._progress is not None:
             self._progress.stop()
+            self._progress = None

@@ -6,15 +6,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from actuarial.basis import load_basis
+from actuarial.batch import municipalities_in
 from actuarial.journal import format_kroner, parse_booked
-from actuarial.output import check_output_folder, write_csv, write_run
+from actuarial.output import Pseudonyms, check_output_folder, write_csv, write_run
 from actuarial.register import STATUS_DANISH, STATUS_NAMES
+from actuarial.register_io import read_table
 from actuarial.run import Run, run_valuation
 from actuarial.synthetic import synthetic_register
-from cli.common import report_errors
 from cli.progress import LARGE_REGISTER_BYTES, Phases
 from tjenestemandspension.errors import InputError, Problem
 
@@ -57,22 +59,105 @@ def value(
     out: Annotated[Path | None, typer.Option("--out", help="Output folder; ./tjp-output/<valuation date> when omitted.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty output folder.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
+    booked_file: Annotated[Path | None, typer.Option("--booked-file", help="Batch: the booked balance of each "
+                                                     "kommune, a CSV with municipality;booked.")] = None,
+    persons_format: Annotated[str, typer.Option("--persons-format", help="Per-person results as csv or parquet; "
+                                                "auto: Parquet above 200,000 persons.")] = "auto",
+    pseudonymize: Annotated[bool, typer.Option("--pseudonymize", help="Replace person ids in all outputs by a "
+                                               "keyed hash.")] = False,
+    pseudonym_key: Annotated[str | None, typer.Option("--pseudonym-key", envvar="TJP_PSEUDONYM_KEY",
+                                                      help="Key of the hash (the same key gives the same "
+                                                           "pseudonyms); a random one per run when omitted.")] = None,
+    pseudonym_map: Annotated[Path | None, typer.Option("--pseudonym-map", help="Write person_id → pseudonym here "
+                                                       "(only where asked; keep it safe).")] = None,
 ) -> None:
     """Value the register and write the journal, the per-person results, the cash flows,
     the working paper (valuation.xlsx) and a manifest."""
-    booked_amount: Decimal | None = parse_booked(booked) if booked is not None else None
+    if persons_format not in ("auto", "csv", "parquet"):
+        raise InputError([Problem(file="--persons-format", value=persons_format, expected="expected auto, csv or parquet")])
+    if (pseudonym_key is not None or pseudonym_map is not None) and not pseudonymize:
+        raise InputError([Problem(file="--pseudonym-key/--pseudonym-map", expected="expected --pseudonymize as well")])
+    if pseudonym_map is not None and pseudonym_map.exists() and not force:
+        raise InputError([Problem(file=str(pseudonym_map), expected="exists already; use --force to overwrite it")])
+    pseudonyms = Pseudonyms(pseudonym_key) if pseudonymize else None
     resolved = load_basis(basis, settings or [])
+    booked_amount: Decimal | None = parse_booked(booked) if booked is not None else None
     target = out if out is not None else default_output_folder(resolved.valuation_date)
     check_output_folder(target, force)  # before any work: never overwrite silently
-    large = register.is_file() and register.stat().st_size > LARGE_REGISTER_BYTES
+    if pseudonym_map is not None and pseudonym_map.resolve().is_relative_to(target.resolve()):
+        raise InputError([Problem(file=str(pseudonym_map), expected=(
+            "expected a file outside the output folder: the mapping would undo the pseudonyms of everything "
+            "shared from that folder"))])
+    large = register.is_dir() or (register.is_file() and register.stat().st_size > LARGE_REGISTER_BYTES)
     phases = Phases(enabled=large and not quiet)
     try:
-        run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases)
+        table = None
+        if not register.is_dir():
+            with phases("reading"):
+                table = read_table(register)
+        if table is None or len(municipalities_in(table)) > 1:
+            if booked is not None:
+                raise InputError([Problem(file="--booked", value=booked, expected=(
+                    "expected --booked-file for a register of several kommuner (municipality;booked per kommune)"))])
+            _value_batch(register, resolved, booked_file, target, force, persons_format, pseudonyms, table, phases,
+                         pseudonym_map)
+            return
+        if booked_file is not None:
+            raise InputError([Problem(file="--booked-file", expected="expected a register of several kommuner (a "
+                                      "municipality column or a folder of registers); use --booked for one")])
+        run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table)
         with phases("writing"):
-            files = write_run(run, target, force=force)
+            files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms)
+            if pseudonyms is not None and pseudonym_map is not None:
+                write_csv(pseudonyms.mapping(run.valuation.persons["person_id"]), pseudonym_map)
     finally:
         phases.close()
     typer.echo(render_summary(run, target, files))
+
+
+EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skipped
+
+
+def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, force: bool,
+                 persons_format: str, pseudonyms, table, phases: Phases, pseudonym_map: Path | None) -> None:
+    from actuarial.assumptions import resolve_assumptions
+    from actuarial.batch import read_booked_file, run_batch
+    from actuarial.output import write_batch
+
+    booked = read_booked_file(booked_file) if booked_file is not None else {}
+    with phases("basis"):
+        assumptions = resolve_assumptions(basis)
+    result = run_batch(source, basis, assumptions, booked, phase=phases, table=table)
+    if not result.runs:
+        raise InputError([Problem(file=p.file, row=p.row, column=p.column, key=p.key, value=p.value,
+                                  show_value=p.show_value, expected=f"{p.expected} [kommune {name}]")
+                          for name, problems in result.skipped.items() for p in problems])
+    with phases("writing"):
+        write_batch(result, basis, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms)
+        if pseudonyms is not None and pseudonym_map is not None:
+            mapping = pd.concat([pseudonyms.mapping(run.valuation.persons["person_id"]).assign(municipality=name)
+                                 for name, run in result.runs.items()], ignore_index=True)
+            write_csv(mapping[["municipality", "person_id", "pseudonym"]], pseudonym_map)
+    phases.close()
+    lines = [f"Tjenestemandspensionsforpligtelse (9.72.90.001) pr. {basis.valuation_date:%d-%m-%Y}: "
+             f"{len(result.runs)} kommuner", "",
+             f"{'kommune':<30}{'personer':>10}{'forpligtelse (kr.)':>24}{'regulering (kr.)':>22}"]
+    for name, run in result.runs.items():
+        regulation = "" if run.journal is None else format_kroner(run.journal.regulation)
+        persons = f"{len(run.register):,}".replace(",", ".")
+        lines.append(f"{name[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
+    total = sum(run.valuation.total_liability for run in result.runs.values())
+    persons = f"{sum(len(run.register) for run in result.runs.values()):,}".replace(",", ".")
+    lines.append(f"{'i alt':<30}{persons:>10}{format_kroner(total):>24}")
+    lines.append(f"Skrevet til {target}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en mappe pr. "
+                 f"kommune ({', '.join(result.folders.values())})")
+    typer.echo("\n".join(lines))
+    if result.skipped:
+        for name, problems in result.skipped.items():
+            typer.echo(f"kommune {name} er sprunget over ({len(problems)} problemer):", err=True)
+            for problem in problems:
+                typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(EXIT_SKIPPED)
 
 
 def example(
@@ -100,3 +185,14 @@ def example(
     typer.echo(f"Eksempel skrevet: {register_path} ({len(frame)} personer), {basis_path}\n"
                f"Prøv: tjp value {register_path} --basis {basis_path} --booked={EXAMPLE_BOOKED} "
                f"--out {folder / 'resultat'}")
+
+
+def verify(
+    folder: Annotated[Path, typer.Argument(help="An output folder of tjp.")],
+) -> None:
+    """Confirm that an output folder is complete and unmodified (against its manifest)."""
+    from actuarial.rundir import verify_folder
+
+    manifest, checked = verify_folder(folder)
+    typer.echo(f"OK: {folder} er komplet og uændret ({checked} filer, kørsel {manifest['run_id']}, "
+               f"{manifest.get('kind', 'valuation')} pr. {manifest.get('valuation_date', '?')}).")

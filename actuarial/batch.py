@@ -1,0 +1,241 @@
+"""Batch runs: many kommuner in one invocation, each with its own results.
+
+The input is one register with a `municipality` column naming two or more kommuner, or a
+folder of registers, one per kommune. Every kommune is validated on its own: a kommune
+whose rows have problems is reported and skipped, the others are valued. The curve and
+mortality are resolved once; each kommune is valued separately, so its cash flows,
+journal and working paper are its own. Booked balances come from a small CSV
+(`municipality;booked`, or `kommune;bogført`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from actuarial.assumptions import Assumptions
+from actuarial.basis import Basis
+from actuarial.engine import value
+from actuarial.journal import make_journal, parse_booked
+from actuarial.register_io import CANONICAL_BY_NAME, RegisterTable, normalise_header, read_table, register_from_table
+from actuarial.run import InputFile, Run, input_files, run_id_of, sha256_file
+from tjenestemandspension.errors import InputError, Problem
+
+REGISTER_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
+NO_MUNICIPALITY = "(uden kommune)"
+
+
+@dataclass
+class BatchResult:
+    runs: dict[str, Run] = field(default_factory=dict)  # kommune → its run, in input order
+    skipped: dict[str, list[Problem]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # kommune → register file
+
+    @property
+    def folders(self) -> dict[str, str]:
+        """kommune → its output folder's name."""
+        return output_folders(list(self.runs))
+
+
+def folder_name(kommune: str) -> str:
+    """A kommune's output folder: its name with anything but letters and digits as '_'."""
+    return re.sub(r"[^\w]+", "_", kommune, flags=re.UNICODE).strip("_") or "kommune"
+
+
+def municipality_column(table: RegisterTable) -> str | None:
+    for name in table.frame.columns:
+        if CANONICAL_BY_NAME.get(normalise_header(name)) == "municipality":
+            return str(name)
+    return None
+
+
+def municipalities_in(table: RegisterTable) -> list[str]:
+    """The distinct kommuner named in a register (empty when it has no such column)."""
+    column = municipality_column(table)
+    if column is None:
+        return []
+    return sorted({str(v).strip() or NO_MUNICIPALITY for v in table.frame[column].fillna("").unique()})
+
+
+def _split(table: RegisterTable) -> list[tuple[str, RegisterTable]]:
+    column = municipality_column(table)
+    frame = table.frame
+    rows = table.row_numbers if table.row_numbers is not None else np.arange(len(frame)) + 2
+    names = frame[column].fillna("").astype(str).str.strip().replace("", NO_MUNICIPALITY).to_numpy()
+    parts = []
+    for name in dict.fromkeys(names):  # in order of first appearance
+        mask = names == name
+        parts.append((name, RegisterTable(frame=frame.loc[mask].reset_index(drop=True), source=table.source,
+                                          danish_numbers=table.danish_numbers, encoding=table.encoding,
+                                          row_numbers=np.asarray(rows)[mask])))
+    return parts
+
+
+def kommune_tables(source: Path, table: RegisterTable | None = None
+                   ) -> tuple[list[tuple[str, RegisterTable, Path]], dict[str, list[Problem]]]:
+    """(kommune, its table, its file) for every kommune of a file or folder, and the
+    kommuner whose file could not even be read. `table`: the file, already read."""
+    unreadable: dict[str, list[Problem]] = {}
+    if source.is_file():
+        whole = table if table is not None else read_table(source)
+        return [(name, part, source) for name, part in _split(whole)], unreadable
+    parts = []
+    files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.casefold() in REGISTER_SUFFIXES)
+    if not files:
+        raise InputError([Problem(file=str(source), expected="expected register files (.csv, .xlsx, .parquet) "
+                                                             "in the folder, one per kommune")])
+    found_in: dict[str, Path] = {}
+    clashes = []
+    for path in files:
+        try:
+            table = read_table(path)
+        except InputError as error:
+            unreadable[path.stem] = error.problems
+            continue
+        names = municipalities_in(table)
+        if len(names) > 1:  # a file of several kommuner is split as a single register would be
+            file_parts = _split(table)
+        else:
+            file_parts = [(names[0] if names and names[0] != NO_MUNICIPALITY else path.stem, table)]
+        for name, part in file_parts:
+            if name in found_in:
+                clashes.append(Problem(file=str(path), value=name,
+                                       expected=f"expected each kommune in one file only; it is also in "
+                                                f"{found_in[name].name}"))
+                continue
+            found_in[name] = path
+            parts.append((name, part, path))
+    for name in unreadable:
+        if name in found_in:  # an unreadable file's stem stands for its kommune
+            clashes.append(Problem(file=str(found_in[name]), value=name,
+                                   expected="expected each kommune in one file only; an unreadable file has "
+                                            "the same name"))
+    if clashes:  # valuing either copy alone would silently drop the other's persons
+        raise InputError(clashes)
+    return parts, unreadable
+
+
+def output_folders(names: list[str]) -> dict[str, str]:
+    """Each kommune's folder name; kommuner whose names differ only in punctuation
+    (Lyngby-Taarbæk, Lyngby Taarbæk) get distinct folders, numbered in order."""
+    folders: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        candidate = base = folder_name(name)
+        number = 2
+        while candidate.casefold() in taken:  # case-insensitive file systems
+            candidate = f"{base}_{number}"
+            number += 1
+        taken.add(candidate.casefold())
+        folders[name] = candidate
+    return folders
+
+
+def read_booked_file(path: Path) -> dict[str, Decimal]:
+    """municipality;booked (or kommune;bogført) → the booked balance of each kommune."""
+    if not path.is_file():
+        raise InputError.single("booked-balance file not found", file=str(path))
+    frame = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    names = {normalise_header(c): c for c in frame.columns}
+    kommune = names.get("municipality") or names.get("kommune")
+    booked = names.get("booked") or names.get("bogfoert") or names.get("bogført")
+    if kommune is None or booked is None:
+        raise InputError.single("expected the columns municipality;booked (or kommune;bogført)", file=str(path))
+    balances: dict[str, Decimal] = {}
+    problems = []
+    for index, row in frame.iterrows():
+        name = row[kommune].strip()
+        try:
+            amount = parse_booked(row[booked])
+        except InputError as error:
+            problems += [Problem(file=str(path), row=index + 2, column=booked, value=row[booked],
+                                 expected=p.expected) for p in error.problems]
+            continue
+        if name in balances:
+            problems.append(Problem(file=str(path), row=index + 2, column=kommune, value=name,
+                                    expected="expected each kommune once"))
+        balances[name] = amount
+    if problems:
+        raise InputError(problems)
+    return balances
+
+
+def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict[str, Decimal],
+              phase=None, table: RegisterTable | None = None) -> BatchResult:
+    """Validate and value every kommune; a kommune with problems is skipped, not fatal."""
+    from contextlib import nullcontext
+
+    step = phase or (lambda _name: nullcontext())
+    result = BatchResult()
+    with step("register"):
+        parts, unreadable = kommune_tables(source, table)
+    result.skipped.update(unreadable)
+    known = {name for name, _, _ in parts} | set(unreadable)
+    unknown = sorted(set(booked) - known)
+    if unknown:
+        raise InputError([Problem(value=name, expected="expected a kommune of the register in the booked-balance "
+                                                       "file; kommuner found: " + ", ".join(sorted(known)))
+                          for name in unknown])
+    hashes: dict[Path, InputFile] = {}
+    with step("valuation"):
+        for name, table, path in parts:
+            try:
+                register = register_from_table(table, basis.valuation_date)
+            except InputError as error:
+                result.skipped[name] = error.problems
+                continue
+            if path not in hashes:
+                hashes[path] = InputFile("register", str(path.resolve()), sha256_file(path))
+            inputs = (hashes[path],) + input_files(basis, None)
+            kommune_booked = booked.get(name)
+            run_id = run_id_of(inputs, basis, kommune_booked, extra=name)
+            valuation = value(register, assumptions)
+            journal = None
+            if kommune_booked is not None:
+                journal = make_journal(basis.valuation_date, valuation.total_liability, kommune_booked, run_id)
+            result.runs[name] = Run(run_id=run_id, basis=basis, assumptions=assumptions, register=register,
+                                    valuation=valuation, journal=journal, booked=kommune_booked, inputs=inputs)
+            result.sources[name] = str(path)
+    return result
+
+
+def overview_frame(result: BatchResult) -> pd.DataFrame:
+    """One row per kommune (valued or skipped) and a total: the consolidated overview."""
+    rows = []
+    folders = result.folders
+    for name, run in result.runs.items():
+        journal = run.journal
+        rows.append({
+            "kommune": name, "status": "værdiansat", "personer": len(run.register),
+            "forpligtelse": run.valuation.total_liability,
+            "bogført": None if journal is None else float(journal.booked),
+            "regulering": None if journal is None else float(journal.regulation),
+            "mappe": folders[name], "kørsel": run.run_id, "problemer": 0,
+        })
+    for name, problems in result.skipped.items():
+        rows.append({"kommune": name, "status": "sprunget over", "personer": None, "forpligtelse": None,
+                     "bogført": None, "regulering": None, "mappe": "", "kørsel": "", "problemer": len(problems)})
+    frame = pd.DataFrame(rows)
+    valued = frame[frame["status"] == "værdiansat"]
+    total = {"kommune": "I alt", "status": "", "personer": valued["personer"].sum(),
+             "forpligtelse": valued["forpligtelse"].sum(),
+             "bogført": valued["bogført"].sum(min_count=1), "regulering": valued["regulering"].sum(min_count=1),
+             "mappe": "", "kørsel": "", "problemer": int(frame["problemer"].sum())}
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    frame["personer"] = frame["personer"].astype("Int64")
+    return frame
+
+
+def consolidated_cashflows(result: BatchResult) -> pd.DataFrame:
+    frames = [run.valuation.cashflows.set_index("year") for run in result.runs.values()]
+    if not frames:
+        return pd.DataFrame()
+    total = frames[0]
+    for frame in frames[1:]:
+        total = total.add(frame, fill_value=0.0)
+    return total.reset_index()
