@@ -33,7 +33,7 @@ import decimal
 import io
 import numbers as numbers_abc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -522,8 +522,14 @@ class _Collector:
     def row_number(self, index: int) -> int:
         return int(self.row_numbers[index]) if self.row_numbers is not None else index + FIRST_DATA_ROW
 
-    def rows(self, canonical: str, mask: np.ndarray, values: pd.Series | np.ndarray | None,
-             expected: str) -> None:
+    def rows(self, canonical: str, mask: np.ndarray,
+             values: pd.Series | np.ndarray | Callable[[], pd.Series] | None, expected: str) -> None:
+        """A problem on every row of `mask`; `values` may be a function, called only if there is one
+        (turning a million typed Parquet cells into text costs seconds)."""
+        if not mask.any():
+            return
+        if callable(values):
+            values = values()
         for index in np.flatnonzero(mask):
             if values is None:
                 value = None
@@ -739,17 +745,17 @@ def register_from_table(table: RegisterTable, valuation_date: dt.date) -> Regist
 
     status_codes, bad_status = _codes(column("status"), STATUS_WORDS)
     empty_status = (status_codes == UNKNOWN) & ~bad_status
-    collect.rows("status", bad_status | empty_status, _text(column("status")),
+    collect.rows("status", bad_status | empty_status, lambda: _text(column("status")),
                  f"expected {STATUS_EXPECTED}")
 
     sex, bad_sex = _codes(column("sex"), SEX_WORDS)
-    collect.rows("sex", (sex == UNKNOWN), _text(column("sex")),
+    collect.rows("sex", (sex == UNKNOWN), lambda: _text(column("sex")),
                  "expected M or K (F is accepted for women)")
 
     birth_date, empty_birth = _dates(column("birth_date"), "birth_date", collect)
     collect.rows("birth_date", empty_birth, None, "expected a birth date")
     v_day = np.datetime64(valuation_date, "D")
-    collect.rows("birth_date", birth_date >= v_day, birth_date.astype(str),
+    collect.rows("birth_date", birth_date >= v_day, lambda: birth_date.astype(str),
                  f"expected a birth date before the valuation date {valuation_date.isoformat()}")
 
     # --- status-dependent amounts ------------------------------------------------------
@@ -760,7 +766,7 @@ def register_from_table(table: RegisterTable, valuation_date: dt.date) -> Regist
         if series is None:
             return np.full(n, np.nan), np.ones(n, dtype=bool)
         values, empty, unreadable, grouped[canonical] = _numbers(series, table.danish_numbers)
-        collect.rows(canonical, unreadable, _text(series), "expected a number")
+        collect.rows(canonical, unreadable, lambda: _text(series), "expected a number")
         return values, empty
 
     def out_of_range(canonical: str, mask: np.ndarray, values: np.ndarray, expected: str) -> None:
@@ -826,29 +832,30 @@ def register_from_table(table: RegisterTable, valuation_date: dt.date) -> Regist
     # --- dates and spouse data -------------------------------------------------------------
     if "hire_date" in header_names:
         hire, _ = _dates(column("hire_date"), "hire_date", collect)
-        collect.rows("hire_date", hire > v_day, hire.astype(str),
+        collect.rows("hire_date", hire > v_day, lambda: hire.astype(str),
                      f"expected a hire date on or before the valuation date {valuation_date.isoformat()}")
-        collect.rows("hire_date", hire < birth_date, hire.astype(str), "expected a hire date after the birth date")
+        collect.rows("hire_date", hire < birth_date, lambda: hire.astype(str),
+                     "expected a hire date after the birth date")
     else:
         hire = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
 
     if "married" in header_names:
         married, bad_married = _codes(column("married"), BOOL_WORDS)
-        collect.rows("married", bad_married, _text(column("married")),
+        collect.rows("married", bad_married, lambda: _text(column("married")),
                      "expected true or false (ja/nej), or empty to use the basis probability")
     else:
         married = np.full(n, UNKNOWN, dtype=np.int8)
 
     if "spouse_birth_date" in header_names:
         spouse_birth, _ = _dates(column("spouse_birth_date"), "spouse_birth_date", collect)
-        collect.rows("spouse_birth_date", spouse_birth >= v_day, spouse_birth.astype(str),
+        collect.rows("spouse_birth_date", spouse_birth >= v_day, lambda: spouse_birth.astype(str),
                      f"expected a birth date before the valuation date {valuation_date.isoformat()}")
     else:
         spouse_birth = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
 
     if "spouse_sex" in header_names:
         spouse_sex, bad_spouse_sex = _codes(column("spouse_sex"), SEX_WORDS)
-        collect.rows("spouse_sex", bad_spouse_sex, _text(column("spouse_sex")),
+        collect.rows("spouse_sex", bad_spouse_sex, lambda: _text(column("spouse_sex")),
                      "expected M or K (F is accepted for women), or empty")
     else:
         spouse_sex = np.full(n, UNKNOWN, dtype=np.int8)
