@@ -336,9 +336,8 @@ def write_rollforward(rollforward, journal: Journal | None, basis_text: str, run
 def write_batch(result, basis, target: Path, force: bool = False, persons_format: str = "auto",
                 pseudonyms: Pseudonyms | None = None) -> list[str]:
     """Each kommune's results in its own folder, a consolidated overview beside them."""
-    import xlsxwriter
-
     from actuarial.batch import consolidated_cashflows, overview_frame
+    from actuarial.workpaper import write_batch_overview
 
     folders = result.folders
     with output_folder(target, force) as folder:
@@ -354,31 +353,7 @@ def write_batch(result, basis, target: Path, force: bool = False, persons_format
                                 for name, problems in result.skipped.items() for problem in problems],
                                columns=["kommune", "problem"])
         write_csv(skipped, folder / "skipped.csv")
-        book = xlsxwriter.Workbook(str(folder / "overview.xlsx"))
-        header = book.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1})
-        kroner = book.add_format({"num_format": '#,##0.00 "kr."'})
-        sheet = book.add_worksheet("Oversigt")
-        for column, title in enumerate(overview.columns):
-            sheet.write(0, column, title.capitalize(), header)
-        for row, record in enumerate(overview.itertuples(index=False), start=1):
-            for column, cell in enumerate(record):
-                if cell is None or (isinstance(cell, float) and np.isnan(cell)):
-                    continue
-                if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
-                    sheet.write_number(row, column, float(cell), kroner if column in (3, 4, 5) else None)
-                else:
-                    sheet.write_string(row, column, str(cell))
-        sheet.set_column(0, 0, 30)
-        sheet.set_column(1, 8, 20)
-        sheet.freeze_panes(1, 0)
-        problems = book.add_worksheet("Sprunget over")
-        problems.write_row(0, 0, ["Kommune", "Problem"], header)
-        for row, record in enumerate(skipped.itertuples(index=False), start=1):
-            problems.write_row(row, 0, list(record))
-        problems.set_column(0, 0, 30)
-        problems.set_column(1, 1, 120)
-        problems.freeze_panes(1, 0)
-        book.close()
+        write_batch_overview(folder / "overview.xlsx", overview, skipped)
         write_manifest(folder, {
             "tool": "tjenestemandspension",
             "kind": "batch",

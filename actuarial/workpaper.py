@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import xlsxwriter
 
 from actuarial.journal import JOURNAL_COLUMNS, RECOGNITION_THRESHOLD, Journal, danish_date
@@ -452,4 +453,24 @@ def write_rollforward_workpaper(path: Path, rollforward, journal: Journal | None
             ["Tidligere kørsel", rollforward.prior_run_id, "grundlaget er den tidligere kørsels basis.toml"]]
     s.table(assumptions, 0, ["Forudsætning", "Værdi", "Kilde"], rows, [None, None, s.wrap], [20, 24, 80])
     _print_setup(workbook, context)
+    workbook.close()
+
+
+def write_batch_overview(path: Path, overview: pd.DataFrame, skipped: pd.DataFrame) -> None:
+    """A batch's consolidated overview: one row per kommune and the total (`Oversigt`),
+    and every problem of a skipped kommune (`Sprunget over`)."""
+    workbook = xlsxwriter.Workbook(str(path))
+    s = _Sheets(workbook)
+    amounts = {"forpligtelse", "bogført", "regulering"}
+    rows = [[None if pd.isna(value) else value for value in record]
+            for record in overview.itertuples(index=False)]
+    formats = [s.kroner if name in amounts else s.integer if name in ("personer", "problemer") else None
+               for name in overview.columns]
+    sheet = workbook.add_worksheet("Oversigt")
+    s.table(sheet, 0, [name.capitalize() for name in overview.columns], rows, formats)
+    sheet.freeze_panes(1, 0)
+    problems = workbook.add_worksheet("Sprunget over")
+    s.table(problems, 0, ["Kommune", "Problem"], [list(record) for record in skipped.itertuples(index=False)],
+            [None, s.wrap], [30, 120])
+    problems.freeze_panes(1, 0)
     workbook.close()

@@ -81,6 +81,11 @@ def test_batch_values_the_good_kommuner_and_reports_the_broken_one(three_kommune
     assert len(read_csv(out / "skipped.csv")) == 4
     workbook = openpyxl.load_workbook(out / "overview.xlsx")
     assert workbook.sheetnames == ["Oversigt", "Sprunget over"]
+    sheet = [[cell.value for cell in row] for row in workbook["Oversigt"].iter_rows()]
+    assert sheet[0][:4] == ["Kommune", "Status", "Personer", "Forpligtelse"]
+    assert sheet[-1][0] == "I alt" and sheet[-1][3] == pytest.approx(total, rel=1e-12)
+    assert [row[0] for row in workbook["Sprunget over"].iter_rows(min_row=2, values_only=True)] == [
+        "Odense Kommune"] * 4
     assert invoke("verify", out).exit_code == 0
 
 
