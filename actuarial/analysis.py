@@ -31,11 +31,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actuarial.assumptions import resolve_assumptions
-from actuarial.basis import SETTINGS, Basis, BasisValue
-from actuarial.engine import value
-from actuarial.register import Register
-from actuarial.results import Valuation
+from tjenestemandspension.actuarial.assumptions import resolve_assumptions
+from tjenestemandspension.actuarial.basis import SETTINGS, Basis, BasisValue
+from tjenestemandspension.actuarial.engine import value
+from tjenestemandspension.actuarial.register import Register
+from tjenestemandspension.actuarial.results import Valuation
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.provenance import Provenance
 

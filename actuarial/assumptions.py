@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from actuarial.basis import Basis
-from actuarial.rules import BenefitRules
-from curves import DiscountCurve, default_curve, read_term_structures
-from mortality import MortalityBasis, default_mortality_basis, load_mortality_basis
+from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.rules import BenefitRules
+from tjenestemandspension.curves import DiscountCurve, default_curve, read_term_structures
+from tjenestemandspension.mortality import MortalityBasis, default_mortality_basis, load_mortality_basis
 from tjenestemandspension.errors import InputError, Problem
 
 

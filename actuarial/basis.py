@@ -573,7 +573,7 @@ def _checked(basis: Basis) -> Basis:
 
 
 def default_basis_text() -> str:
-    return resources.files("actuarial").joinpath("data", DEFAULT_BASIS_FILE).read_text("utf-8")
+    return resources.files("tjenestemandspension.actuarial").joinpath("data", DEFAULT_BASIS_FILE).read_text("utf-8")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

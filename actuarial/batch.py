@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from actuarial.assumptions import Assumptions
-from actuarial.basis import Basis
-from actuarial.engine import value
-from actuarial.journal import make_journal, parse_booked
-from actuarial.register_io import CANONICAL_BY_NAME, RegisterTable, normalise_header, read_table, register_from_table
-from actuarial.run import InputFile, Run, input_files, run_id_of, sha256_file
+from tjenestemandspension.actuarial.assumptions import Assumptions
+from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.engine import value
+from tjenestemandspension.actuarial.journal import make_journal, parse_booked
+from tjenestemandspension.actuarial.register_io import CANONICAL_BY_NAME, RegisterTable, normalise_header, read_table, register_from_table
+from tjenestemandspension.actuarial.run import InputFile, Run, input_files, run_id_of, sha256_file
 from tjenestemandspension.errors import InputError, Problem
 
 REGISTER_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from actuarial.register_io import read_register
-from actuarial.rundir import RunFolder
-from actuarial.register import STATUS_DANISH_SINGULAR, STATUS_NAMES
+from tjenestemandspension.actuarial.register_io import read_register
+from tjenestemandspension.actuarial.rundir import RunFolder
+from tjenestemandspension.actuarial.register import STATUS_DANISH_SINGULAR, STATUS_NAMES
 
 SINGULAR = dict(zip(STATUS_NAMES, STATUS_DANISH_SINGULAR))
 
@@ -42,7 +42,7 @@ def _persons(run: RunFolder) -> pd.DataFrame:
 
 def _salaries(run: RunFolder) -> tuple[pd.Series | None, str | None]:
     """Salaries from the run's register, if it is still there unchanged."""
-    from actuarial.rundir import input_problems
+    from tjenestemandspension.actuarial.rundir import input_problems
 
     path = run.input_path("register")
     if path is None or input_problems(run.manifest, ("register",)):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from actuarial.assumptions import Assumptions, resolve_assumptions
-from actuarial.basis import Basis, default_basis
-from actuarial.projection import project
-from actuarial.register import Register
-from actuarial.results import Valuation, cashflow_frame, person_frame
+from tjenestemandspension.actuarial.assumptions import Assumptions, resolve_assumptions
+from tjenestemandspension.actuarial.basis import Basis, default_basis
+from tjenestemandspension.actuarial.projection import project
+from tjenestemandspension.actuarial.register import Register
+from tjenestemandspension.actuarial.results import Valuation, cashflow_frame, person_frame
 from tjenestemandspension.errors import InputError, Problem
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from actuarial.assumptions import Assumptions
-from actuarial.projection import GRID, completed_months, project
-from actuarial.register import STATUS_NAMES, Register
+from tjenestemandspension.actuarial.assumptions import Assumptions
+from tjenestemandspension.actuarial.projection import GRID, completed_months, project
+from tjenestemandspension.actuarial.register import STATUS_NAMES, Register
 
 SHOWN_MONTHS = (1, 12)
 

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from actuarial.journal import JOURNAL_COLUMNS, Journal
-from actuarial.results import EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
+from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, Journal
+from tjenestemandspension.actuarial.results import EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
 from tjenestemandspension import __version__
 from tjenestemandspension.errors import InputError, Problem
 
@@ -263,7 +263,7 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
                     extra_manifest: dict | None = None, persons_format: str = "auto",
                     pseudonyms: Pseudonyms | None = None) -> None:
     """Every result of a run, written into an existing (staging) folder."""
-    from actuarial.workpaper import WorkpaperContext, write_workpaper
+    from tjenestemandspension.actuarial.workpaper import WorkpaperContext, write_workpaper
 
     valuation = run.valuation
     persons = persons_frame(valuation)
@@ -301,7 +301,7 @@ def write_run(run, target: Path, force: bool = False, **options) -> list[str]:
 
 def write_rollforward(rollforward, journal: Journal | None, basis_text: str, run_id: str, target: Path,
                       force: bool = False) -> list[str]:
-    from actuarial.workpaper import write_rollforward_workpaper
+    from tjenestemandspension.actuarial.workpaper import write_rollforward_workpaper
 
     with output_folder(target, force) as folder:
         if journal is not None:
@@ -336,8 +336,8 @@ def write_rollforward(rollforward, journal: Journal | None, basis_text: str, run
 def write_batch(result, basis, target: Path, force: bool = False, persons_format: str = "auto",
                 pseudonyms: Pseudonyms | None = None) -> list[str]:
     """Each kommune's results in its own folder, a consolidated overview beside them."""
-    from actuarial.batch import consolidated_cashflows, overview_frame
-    from actuarial.workpaper import write_batch_overview
+    from tjenestemandspension.actuarial.batch import consolidated_cashflows, overview_frame
+    from tjenestemandspension.actuarial.workpaper import write_batch_overview
 
     folders = result.folders
     with output_folder(target, force) as folder:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from actuarial.register import (
+from tjenestemandspension.actuarial.register import (
     STATUS_ACTIVE,
     STATUS_CHILD,
     STATUS_DEFERRED,
@@ -41,9 +41,9 @@ from actuarial.register import (
     UNKNOWN,
     Register,
 )
-from actuarial.rules import BenefitRules, round_half_up, whole_years
-from curves import DiscountCurve
-from mortality import HORIZON_MONTHS, SEX_MEN, SEX_WOMEN, MortalityBasis
+from tjenestemandspension.actuarial.rules import BenefitRules, round_half_up, whole_years
+from tjenestemandspension.curves import DiscountCurve
+from tjenestemandspension.mortality import HORIZON_MONTHS, SEX_MEN, SEX_WOMEN, MortalityBasis
 
 SENTINEL = HORIZON_MONTHS + 1  # month index with zero survival
 GRID = HORIZON_MONTHS + 2  # months 0..SENTINEL

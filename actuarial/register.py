@@ -75,6 +75,6 @@ class Register:
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, valuation_date: dt.date, source: str | None = None) -> "Register":
         """Validate a DataFrame with register columns (canonical or Danish names)."""
-        from actuarial.register_io import register_from_frame
+        from tjenestemandspension.actuarial.register_io import register_from_frame
 
         return register_from_frame(frame, valuation_date, source=source)

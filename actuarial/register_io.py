@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from actuarial.register import (
+from tjenestemandspension.actuarial.register import (
     STATUS_ACTIVE,
     STATUS_CHILD,
     STATUS_DEFERRED,
@@ -54,7 +54,7 @@ from actuarial.register import (
     UNKNOWN,
     Register,
 )
-from mortality import SEX_MEN, SEX_WOMEN
+from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN
 from tjenestemandspension.errors import InputError, Problem
 
 FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1

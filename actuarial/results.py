@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from actuarial.assumptions import Assumptions
-from actuarial.projection import GRID, Projection
-from actuarial.register import STATUS_NAMES, Register
+from tjenestemandspension.actuarial.assumptions import Assumptions
+from tjenestemandspension.actuarial.projection import GRID, Projection
+from tjenestemandspension.actuarial.register import STATUS_NAMES, Register
 
 PERSON_COLUMNS = (
     "person_id", "status", "pension_age", "annual_benefit", "pv_own", "pv_lump_sum",

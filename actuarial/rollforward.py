@@ -18,9 +18,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from actuarial.analysis import months_between
-from actuarial.assumptions import resolve_curve
-from actuarial.rundir import RunFolder
+from tjenestemandspension.actuarial.analysis import months_between
+from tjenestemandspension.actuarial.assumptions import resolve_curve
+from tjenestemandspension.actuarial.rundir import RunFolder
 from tjenestemandspension.errors import InputError, Problem
 
 RECALCULATION_INTERVAL_YEARS = 5

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actuarial.basis import Basis
+from tjenestemandspension.actuarial.basis import Basis
 
 WHOLE_YEARS_EPSILON = 1e-9  # floor(x + 1e-9): 10.1 + 26.9 counts as 37 whole years
 REDUCTION_FIRST_AGE = 60
@@ -128,7 +128,7 @@ class BenefitRules:
         return np.where(pension_age < state_pension_age, rate, 0.0)
 
     def marriage_probability(self, sex: np.ndarray) -> np.ndarray:
-        from mortality import SEX_MEN
+        from tjenestemandspension.mortality import SEX_MEN
 
         return np.where(sex == SEX_MEN, self.marriage_probability_men, self.marriage_probability_women)
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from actuarial.assumptions import Assumptions, resolve_assumptions
-from actuarial.basis import Basis, load_basis
-from actuarial.engine import value
-from actuarial.journal import Journal, make_journal
-from actuarial.register import Register
-from actuarial.register_io import RegisterTable, read_table, register_from_table
-from actuarial.results import Valuation
+from tjenestemandspension.actuarial.assumptions import Assumptions, resolve_assumptions
+from tjenestemandspension.actuarial.basis import Basis, load_basis
+from tjenestemandspension.actuarial.engine import value
+from tjenestemandspension.actuarial.journal import Journal, make_journal
+from tjenestemandspension.actuarial.register import Register
+from tjenestemandspension.actuarial.register_io import RegisterTable, read_table, register_from_table
+from tjenestemandspension.actuarial.results import Valuation
 from tjenestemandspension import __version__
 
 Phase = Callable[[str], object]  # a context manager factory: `with phase("reading"): ...`

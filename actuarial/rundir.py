@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from actuarial.basis import Basis, load_basis
-from actuarial.output import MANIFEST, sha256_bytes
-from actuarial.run import sha256_file
+from tjenestemandspension.actuarial.basis import Basis, load_basis
+from tjenestemandspension.actuarial.output import MANIFEST, sha256_bytes
+from tjenestemandspension.actuarial.run import sha256_file
 from tjenestemandspension.errors import InputError, Problem
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from actuarial.assumptions import resolve_assumptions
-from actuarial.basis import Basis
-from actuarial.engine import value
-from actuarial.register import Register
+from tjenestemandspension.actuarial.assumptions import resolve_assumptions
+from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.engine import value
+from tjenestemandspension.actuarial.register import Register
 from tjenestemandspension.errors import InputError, Problem
 
 

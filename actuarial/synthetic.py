@@ -110,10 +110,10 @@ def age_register(frame: pd.DataFrame, from_date: dt.date, to_date: dt.date, seed
     pay `regulation`; one new (ill-health) pensioner joins; children leave at 21.
     `(frame, pensions paid)`; each change can be switched off to test its effect alone.
     """
-    from actuarial.basis import load_basis
-    from actuarial.engine import value
-    from actuarial.register import Register
-    from mortality import SEX_MEN, SEX_WOMEN, default_mortality_basis
+    from tjenestemandspension.actuarial.basis import load_basis
+    from tjenestemandspension.actuarial.engine import value
+    from tjenestemandspension.actuarial.register import Register
+    from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN, default_mortality_basis
 
     rng = np.random.default_rng(seed)
     years = ((to_date.year - from_date.year) * 12 + to_date.month - from_date.month) / 12.0

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from actuarial.journal import JOURNAL_COLUMNS, RECOGNITION_THRESHOLD, Journal, danish_date
-from actuarial.register import STATUS_DANISH, STATUS_DANISH_SINGULAR, STATUS_NAMES
-from actuarial.results import Valuation
-from mortality import MAX_TABLE_AGE, SEX_MEN, SEX_WOMEN
+from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, RECOGNITION_THRESHOLD, Journal, danish_date
+from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_DANISH_SINGULAR, STATUS_NAMES
+from tjenestemandspension.actuarial.results import Valuation
+from tjenestemandspension.mortality import MAX_TABLE_AGE, SEX_MEN, SEX_WOMEN
 
 PERSONS_SHEET_LIMIT = 100_000  # above this, the Personer sheet points to the per-person file
 KRONER = '#,##0.00 "kr."'

@@ -12,8 +12,8 @@ import resource
 import sys
 import time
 
-from actuarial import Register, default_basis, resolve_assumptions, value
-from actuarial.synthetic import synthetic_register
+from tjenestemandspension.actuarial import Register, default_basis, resolve_assumptions, value
+from tjenestemandspension.actuarial.synthetic import synthetic_register
 
 
 def main() -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from actuarial import Register
-from actuarial.synthetic import synthetic_register
+from tjenestemandspension.actuarial import Register
+from tjenestemandspension.actuarial.synthetic import synthetic_register
 
 VALUATION_DATE = dt.date(2024, 12, 31)
 

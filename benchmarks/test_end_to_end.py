@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from actuarial.output import write_csv
-from actuarial.synthetic import synthetic_register
+from tjenestemandspension.actuarial.output import write_csv
+from tjenestemandspension.actuarial.synthetic import synthetic_register
 
 N_PERSONS = 1_000_000
 
@@ -30,7 +30,7 @@ def registers(tmp_path_factory):
 @pytest.mark.parametrize("kind", ["csv", "parquet"])
 def test_value_end_to_end(benchmark, registers, kind):
     out = registers / f"out-{kind}"
-    command = [sys.executable, "-m", "cli.main", "value", str(registers / f"register.{kind}"),
+    command = [sys.executable, "-m", "tjenestemandspension.cli.main", "value", str(registers / f"register.{kind}"),
                "--booked=-2000000000000", "--out", str(out), "--force", "--quiet"]
 
     def run() -> float:

@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 from conftest import register
 
-from actuarial import default_basis, resolve_assumptions, value
+from tjenestemandspension.actuarial import default_basis, resolve_assumptions, value
 
 CASES = {
     "100k collective": (100_000, False),

@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from mortality import default_mortality_basis
+from tjenestemandspension.mortality import default_mortality_basis
 
 V = dt.date(2024, 12, 31)
 

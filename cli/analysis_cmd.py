@@ -11,17 +11,17 @@ from typing import Annotated
 
 import typer
 
-from actuarial.analysis import analyse_change, parse_order
-from actuarial.basis import load_basis
-from actuarial.compare import compare_runs
-from actuarial.journal import format_kroner, make_journal, parse_booked
-from actuarial.output import check_output_folder, write_csv, write_rollforward, write_run
-from actuarial.register_io import read_register
-from actuarial.rollforward import roll_forward
-from actuarial.rundir import open_run_folder
-from actuarial.run import run_valuation
-from actuarial.sensitivities import load_scenarios, run_sensitivities, standard_scenarios
-from cli.value_cmd import render_summary
+from tjenestemandspension.actuarial.analysis import analyse_change, parse_order
+from tjenestemandspension.actuarial.basis import load_basis
+from tjenestemandspension.actuarial.compare import compare_runs
+from tjenestemandspension.actuarial.journal import format_kroner, make_journal, parse_booked
+from tjenestemandspension.actuarial.output import check_output_folder, write_csv, write_rollforward, write_run
+from tjenestemandspension.actuarial.register_io import read_register
+from tjenestemandspension.actuarial.rollforward import roll_forward
+from tjenestemandspension.actuarial.rundir import open_run_folder
+from tjenestemandspension.actuarial.run import run_valuation
+from tjenestemandspension.actuarial.sensitivities import load_scenarios, run_sensitivities, standard_scenarios
+from tjenestemandspension.cli.value_cmd import render_summary
 from tjenestemandspension import __version__
 from tjenestemandspension.errors import InputError, Problem
 
@@ -207,7 +207,7 @@ def compare(
     lines += [f"Note: {note}" for note in result.notes]
     if out is not None:
         check_output_folder(out, force)
-        from actuarial.output import output_folder
+        from tjenestemandspension.actuarial.output import output_folder
 
         with output_folder(out, force) as folder:
             write_csv(result.basis, folder / "basis_differences.csv")

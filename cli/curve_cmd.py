@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cli.common import report_errors
-from curves import DiscountCurve, default_curve, read_term_structures
+from tjenestemandspension.cli.common import report_errors
+from tjenestemandspension.curves import DiscountCurve, default_curve, read_term_structures
 
 curve_app = typer.Typer(help="EIOPA discount curves.", no_args_is_help=True)
 

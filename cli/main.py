@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from cli.analysis_cmd import analyse, compare, rollforward, sensitivities
-from cli.common import report_errors
-from cli.curve_cmd import curve_app
-from cli.mortality_cmd import mortality_app
-from cli.value_cmd import example, value, verify
+from tjenestemandspension.cli.analysis_cmd import analyse, compare, rollforward, sensitivities
+from tjenestemandspension.cli.common import report_errors
+from tjenestemandspension.cli.curve_cmd import curve_app
+from tjenestemandspension.cli.mortality_cmd import mortality_app
+from tjenestemandspension.cli.value_cmd import example, value, verify
 
 app = typer.Typer(
     name="tjp",

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cli.common import report_errors
-from mortality import SEX_MEN, SEX_WOMEN, MortalityBasis, default_mortality_basis, load_mortality_basis
+from tjenestemandspension.cli.common import report_errors
+from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN, MortalityBasis, default_mortality_basis, load_mortality_basis
 
 mortality_app = typer.Typer(help="Finanstilsynet's mortality benchmark.", no_args_is_help=True)
 

@@ -9,15 +9,15 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from actuarial.basis import load_basis
-from actuarial.batch import municipalities_in
-from actuarial.journal import format_kroner, parse_booked
-from actuarial.output import Pseudonyms, check_output_folder, write_csv, write_run
-from actuarial.register import STATUS_DANISH, STATUS_NAMES
-from actuarial.register_io import read_table
-from actuarial.run import Run, run_valuation
-from actuarial.synthetic import synthetic_register
-from cli.progress import LARGE_REGISTER_BYTES, Phases
+from tjenestemandspension.actuarial.basis import load_basis
+from tjenestemandspension.actuarial.batch import municipalities_in
+from tjenestemandspension.actuarial.journal import format_kroner, parse_booked
+from tjenestemandspension.actuarial.output import Pseudonyms, check_output_folder, write_csv, write_run
+from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
+from tjenestemandspension.actuarial.register_io import read_table
+from tjenestemandspension.actuarial.run import Run, run_valuation
+from tjenestemandspension.actuarial.synthetic import synthetic_register
+from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
 from tjenestemandspension.errors import InputError, Problem
 
 EXAMPLE_BOOKED = "-950000000"  # the example kommune's fictitious ledger balance of 9.72.90.001
@@ -120,9 +120,9 @@ EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skippe
 
 def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, force: bool,
                  persons_format: str, pseudonyms, table, phases: Phases, pseudonym_map: Path | None) -> None:
-    from actuarial.assumptions import resolve_assumptions
-    from actuarial.batch import read_booked_file, run_batch
-    from actuarial.output import write_batch
+    from tjenestemandspension.actuarial.assumptions import resolve_assumptions
+    from tjenestemandspension.actuarial.batch import read_booked_file, run_batch
+    from tjenestemandspension.actuarial.output import write_batch
 
     booked = read_booked_file(booked_file) if booked_file is not None else {}
     with phases("basis"):
@@ -191,7 +191,7 @@ def verify(
     folder: Annotated[Path, typer.Argument(help="An output folder of tjp.")],
 ) -> None:
     """Confirm that an output folder is complete and unmodified (against its manifest)."""
-    from actuarial.rundir import verify_folder
+    from tjenestemandspension.actuarial.rundir import verify_folder
 
     manifest, checked = verify_folder(folder)
     typer.echo(f"OK: {folder} er komplet og uændret ({checked} filer, kørsel {manifest['run_id']}, "

@@ -1,9 +1,9 @@
 """Discount curves: EIOPA's term structures, Smith-Wilson, and the curve the engine uses."""
 
-from curves.builtin import builtin_smith_wilson, default_curve
-from curves.curve import DiscountCurve
-from curves.eiopa import EiopaTermStructure, list_countries, read_qb, read_term_structures
-from curves.smith_wilson import (
+from tjenestemandspension.curves.builtin import builtin_smith_wilson, default_curve
+from tjenestemandspension.curves.curve import DiscountCurve
+from tjenestemandspension.curves.eiopa import EiopaTermStructure, list_countries, read_qb, read_term_structures
+from tjenestemandspension.curves.smith_wilson import (
     SmithWilsonCurve,
     calibrate_swaps,
     calibrate_zero,

@@ -17,8 +17,8 @@ from importlib import resources
 
 import numpy as np
 
-from curves.curve import DiscountCurve
-from curves.smith_wilson import SmithWilsonCurve, fit_eiopa_swaps, fit_eiopa_zero
+from tjenestemandspension.curves.curve import DiscountCurve
+from tjenestemandspension.curves.smith_wilson import SmithWilsonCurve, fit_eiopa_swaps, fit_eiopa_zero
 from tjenestemandspension.provenance import Provenance
 
 BUILTIN_FILE = "eiopa_dkk_20241231.json"
@@ -27,7 +27,7 @@ MATURITIES = 150
 
 @lru_cache(maxsize=1)
 def builtin_inputs() -> dict:
-    return json.loads(resources.files("curves").joinpath("data", BUILTIN_FILE).read_text("utf-8"))
+    return json.loads(resources.files("tjenestemandspension.curves").joinpath("data", BUILTIN_FILE).read_text("utf-8"))
 
 
 @lru_cache(maxsize=2)

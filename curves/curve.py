@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from curves.eiopa import EiopaTermStructure
+from tjenestemandspension.curves.eiopa import EiopaTermStructure
 from tjenestemandspension.provenance import Provenance
 
 

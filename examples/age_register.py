@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from actuarial.output import write_csv
-from actuarial.synthetic import age_register
+from tjenestemandspension.actuarial.output import write_csv
+from tjenestemandspension.actuarial.synthetic import age_register
 
 
 def main(arguments: list[str]) -> None:

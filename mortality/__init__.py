@@ -1,6 +1,6 @@
 """Mortality: Finanstilsynet's benchmark with longevity improvements (valuation-basis.md §5)."""
 
-from mortality.basis import (
+from tjenestemandspension.mortality.basis import (
     ADJUSTMENT_KNOTS,
     MortalityBasis,
     adjustment_functions,
@@ -8,8 +8,8 @@ from mortality.basis import (
     distinct_cohorts,
     load_mortality_basis,
 )
-from mortality.builtin import builtin_metadata, builtin_tables, default_mortality_basis
-from mortality.tables import (
+from tjenestemandspension.mortality.builtin import builtin_metadata, builtin_tables, default_mortality_basis
+from tjenestemandspension.mortality.tables import (
     HORIZON_MONTHS,
     MAX_TABLE_AGE,
     SEX_MEN,

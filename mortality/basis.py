@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mortality.tables import (
+from tjenestemandspension.mortality.tables import (
     HORIZON_MONTHS,
     KIND_IMPROVEMENT,
     KIND_MORTALITY,

@@ -17,8 +17,8 @@ from importlib import resources
 
 import numpy as np
 
-from mortality.basis import MortalityBasis
-from mortality.tables import KIND_IMPROVEMENT, KIND_MORTALITY, N_AGES, SEX_MEN, SEX_WOMEN, BenchmarkTable
+from tjenestemandspension.mortality.basis import MortalityBasis
+from tjenestemandspension.mortality.tables import KIND_IMPROVEMENT, KIND_MORTALITY, N_AGES, SEX_MEN, SEX_WOMEN, BenchmarkTable
 from tjenestemandspension.provenance import Provenance
 
 BUILTIN_METADATA_FILE = "ft_benchmark_2024.json"
@@ -26,7 +26,7 @@ BUILTIN_COLUMNS = ("age", "mu_women", "mu_men", "improvement_women", "improvemen
 
 
 def _data_text(name: str) -> str:
-    return resources.files("mortality").joinpath("data", name).read_text("utf-8")
+    return resources.files("tjenestemandspension.mortality").joinpath("data", name).read_text("utf-8")
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from actuarial.synthetic import synthetic_register
+from tjenestemandspension.actuarial.synthetic import synthetic_register
 
 EDGE_CASES = [
     # active with under 10 years at pension start: no pension at all

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from actuarial import Register, load_basis, value
-from actuarial.analysis import analyse_change
-from actuarial.output import write_csv
-from actuarial.sensitivities import Scenario, run_sensitivities, standard_scenarios
-from actuarial.synthetic import age_register, synthetic_register
-from cli.main import app
+from tjenestemandspension.actuarial import Register, load_basis, value
+from tjenestemandspension.actuarial.analysis import analyse_change
+from tjenestemandspension.actuarial.output import write_csv
+from tjenestemandspension.actuarial.sensitivities import Scenario, run_sensitivities, standard_scenarios
+from tjenestemandspension.actuarial.synthetic import age_register, synthetic_register
+from tjenestemandspension.cli.main import app
 
 V0, V1 = dt.date(2023, 12, 31), dt.date(2024, 12, 31)
 runner = CliRunner()

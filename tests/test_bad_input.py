@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from actuarial import read_register
-from cli.main import app
+from tjenestemandspension.actuarial import read_register
+from tjenestemandspension.cli.main import app
 
 BAD = Path(__file__).parent / "data" / "bad"
 V = dt.date(2024, 12, 31)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from actuarial import SETTINGS, load_basis
+from tjenestemandspension.actuarial import SETTINGS, load_basis
 from tjenestemandspension.errors import InputError
 
 REQUIRED_KEYS = [

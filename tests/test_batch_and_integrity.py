@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from actuarial.output import write_csv
-from actuarial.synthetic import synthetic_register
-from cli.main import app
+from tjenestemandspension.actuarial.output import write_csv
+from tjenestemandspension.actuarial.synthetic import synthetic_register
+from tjenestemandspension.cli.main import app
 
 runner = CliRunner()
 KOMMUNER = ("Aarhus Kommune", "Odense Kommune", "Aalborg Kommune")
@@ -196,11 +196,10 @@ def test_verify_confirms_and_catches_changes(tmp_path):
 # --- large registers --------------------------------------------------------------------------
 
 def test_large_registers_get_parquet_and_a_pointer_in_the_workbook(tmp_path, monkeypatch):
-    import actuarial.output
-    import actuarial.workpaper
+    from tjenestemandspension.actuarial import output, workpaper
 
-    monkeypatch.setattr(actuarial.output, "PARQUET_THRESHOLD", 50)
-    monkeypatch.setattr(actuarial.workpaper, "PERSONS_SHEET_LIMIT", 50)
+    monkeypatch.setattr(output, "PARQUET_THRESHOLD", 50)
+    monkeypatch.setattr(workpaper, "PERSONS_SHEET_LIMIT", 50)
     write_csv(synthetic_register(80, seed=4), tmp_path / "register.csv")
     assert invoke("value", tmp_path / "register.csv", "--out", tmp_path / "out").exit_code == 0
     persons = pd.read_parquet(tmp_path / "out" / "persons.parquet")

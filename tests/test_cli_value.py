@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
+from tjenestemandspension.cli.main import app
 
 runner = CliRunner()
 SHEETS = ["Oversigt", "Postering", "Forudsætninger", "Personer", "Betalinger", "Rentekurve", "Dødelighed"]
@@ -230,12 +230,12 @@ def test_manifest_records_inputs_and_outputs(run, example):
 
 
 def test_an_internal_error_exits_1(example, tmp_path, monkeypatch):
-    import cli.value_cmd
+    from tjenestemandspension.cli import value_cmd
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(cli.value_cmd, "run_valuation", broken)
+    monkeypatch.setattr(value_cmd, "run_valuation", broken)
     result = invoke("value", example / "register.csv", "--out", tmp_path / "o")
     assert result.exit_code == 1
     assert "internal error: RuntimeError: simulated failure" in result.output

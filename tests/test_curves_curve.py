@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
-from curves import DiscountCurve, builtin_smith_wilson, default_curve
-from curves.builtin import builtin_inputs
+from tjenestemandspension.cli.main import app
+from tjenestemandspension.curves import DiscountCurve, builtin_smith_wilson, default_curve
+from tjenestemandspension.curves.builtin import builtin_inputs
 from tjenestemandspension.provenance import Provenance
 
 
@@ -101,7 +101,7 @@ def test_builtin_reproduces_published_2024_dkk_spots(shared_dir):
 
 
 def test_builtin_equals_the_published_file(shared_dir):
-    from curves import read_term_structures
+    from tjenestemandspension.curves import read_term_structures
 
     ts = read_term_structures(shared_dir / "data" / "eiopa" / "EIOPA_RFR_20241231_Term_Structures.xlsx")
     from_file = DiscountCurve.from_eiopa(ts)

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
-from curves import DiscountCurve, SmithWilsonCurve, list_countries, read_qb, read_term_structures
+from tjenestemandspension.cli.main import app
+from tjenestemandspension.curves import DiscountCurve, SmithWilsonCurve, list_countries, read_qb, read_term_structures
 from tjenestemandspension.errors import InputError
 
 runner = CliRunner()

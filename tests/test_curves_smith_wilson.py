@@ -12,7 +12,7 @@ import json
 import numpy as np
 import pytest
 
-from curves.smith_wilson import (
+from tjenestemandspension.curves.smith_wilson import (
     calibrate_swaps,
     calibrate_zero,
     convergence_point,

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actuarial import Register, load_basis, value
-from actuarial.synthetic import synthetic_register
+from tjenestemandspension.actuarial import Register, load_basis, value
+from tjenestemandspension.actuarial.synthetic import synthetic_register
 
 IMMORTAL = ["curve.source=flat", "mortality.factor_men=0", "mortality.factor_women=0"]
 

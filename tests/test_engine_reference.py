@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actuarial import Register, load_basis, value
+from tjenestemandspension.actuarial import Register, load_basis, value
 from reference import Reference, persons_from_frame
 from engine_cases import engine_register
 
@@ -89,7 +89,7 @@ def test_cash_flows_discount_to_the_liability(frame):
 def test_chunked_spouse_pairs_give_the_same_values(frame, monkeypatch, cells):
     """Joint survival is computed in chunks of pairs bounded by JOINT_CELLS; small chunks
     (a few, found by masks, or many, found by sorting) must give the same kroner."""
-    import actuarial.projection as projection
+    import tjenestemandspension.actuarial.projection as projection
 
     basis = load_basis(overrides=BASES["projected, supplement, 3 % inflation"])
     register = Register.from_frame(frame, basis.valuation_date)

@@ -32,8 +32,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from actuarial import Register, load_basis, read_register, resolve_assumptions, value
-from actuarial.results import AMOUNT_COLUMNS
+from tjenestemandspension.actuarial import Register, load_basis, read_register, resolve_assumptions, value
+from tjenestemandspension.actuarial.results import AMOUNT_COLUMNS
 from tjenestemandspension.errors import InputError
 
 V = dt.date(2024, 12, 31)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mortality import (
+from tjenestemandspension.mortality import (
     HORIZON_MONTHS,
     SEX_MEN,
     SEX_WOMEN,

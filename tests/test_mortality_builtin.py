@@ -7,7 +7,7 @@ from importlib import resources
 
 import numpy as np
 
-from mortality import (
+from tjenestemandspension.mortality import (
     SEX_MEN,
     SEX_WOMEN,
     builtin_metadata,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
-from cli.mortality_cmd import life_expectancy_rows
-from mortality import default_mortality_basis
+from tjenestemandspension.cli.main import app
+from tjenestemandspension.cli.mortality_cmd import life_expectancy_rows
+from tjenestemandspension.mortality import default_mortality_basis
 
 runner = CliRunner()
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mortality import SEX_MEN, SEX_WOMEN, BenchmarkTable, MortalityBasis, default_mortality_basis
+from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN, BenchmarkTable, MortalityBasis, default_mortality_basis
 from tjenestemandspension.provenance import Provenance
 
 PROVENANCE = Provenance(source="hypothesis")

@@ -10,7 +10,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from mortality import MAX_TABLE_AGE, SEX_MEN, SEX_WOMEN, BenchmarkTable, read_benchmark_table
+from tjenestemandspension.mortality import MAX_TABLE_AGE, SEX_MEN, SEX_WOMEN, BenchmarkTable, read_benchmark_table
 from tjenestemandspension.errors import InputError
 
 AGES = range(MAX_TABLE_AGE + 1)

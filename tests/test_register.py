@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from actuarial import read_register
-from actuarial.register import STATUS_ACTIVE, STATUS_CHILD, STATUS_DEFERRED, STATUS_RETIRED, STATUS_SPOUSE, UNKNOWN
+from tjenestemandspension.actuarial import read_register
+from tjenestemandspension.actuarial.register import STATUS_ACTIVE, STATUS_CHILD, STATUS_DEFERRED, STATUS_RETIRED, STATUS_SPOUSE, UNKNOWN
 from tjenestemandspension.errors import InputError
 
 V = dt.date(2024, 12, 31)

@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from actuarial import load_basis, read_register, resolve_assumptions
-from actuarial.explain import explain
+from tjenestemandspension.actuarial import load_basis, read_register, resolve_assumptions
+from tjenestemandspension.actuarial.explain import explain
 from reference import Reference, persons_from_frame
 
 PERSONS = ["W1", "W2", "W3"]
