@@ -1,7 +1,7 @@
 """One person's valuation, step by step, for an auditor (and the worked example).
 
 `explain` values the chosen persons with the engine and adds the intermediate quantities
-of valuation-basis.md §5: age in months, pension age, k_A, service and pension
+of docs/specification.md §5: age in months, pension age, k_A, service and pension
 percentage, benefit, the first survival and discount factors. Nothing here is a second
 implementation: the components are the engine's.
 """

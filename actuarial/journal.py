@@ -1,4 +1,4 @@
-"""The op- or nedskrivning of 9.72.90.001 as a ready-to-post journal (valuation-basis.md §7).
+"""The op- or nedskrivning of 9.72.90.001 as a ready-to-post journal (docs/specification.md §7).
 
 With L the computed liability rounded to øre and B the booked balance of 9.72.90.001 as it
 stands in the ledger (a credit, so negative), the regulation is D = L + B:

@@ -1,4 +1,4 @@
-"""The projection (valuation-basis.md §5 and §8), vectorised over persons.
+"""The projection (docs/specification.md §5 and §8), vectorised over persons.
 
 Everything here is a pure function of arrays. The structure that makes it fast:
 

@@ -1,6 +1,6 @@
 """The member register as the engine sees it: validated, typed columns.
 
-`Register` holds one numpy array per column (valuation-basis.md §6). It is built by
+`Register` holds one numpy array per column (docs/specification.md §6). It is built by
 `actuarial.register_io.read_register` from a file, or by `Register.from_frame` from a
 pandas DataFrame; both run the same validation, which collects every problem before
 anything is valued.

@@ -1,4 +1,4 @@
-"""Reading and validating the member register (valuation-basis.md §6).
+"""Reading and validating the member register (docs/specification.md §6).
 
 Formats: CSV (comma, semicolon or tab; decimal point or comma; UTF-8 with or without
 BOM, or Windows-1252), Excel (.xlsx) and Parquet. Column names are matched

@@ -1,4 +1,4 @@
-"""Results of a valuation (valuation-basis.md §7): per person, totals, cash flows."""
+"""Results of a valuation (docs/specification.md §7): per person, totals, cash flows."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ EXPLANATORY_COLUMNS = (
 COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child")
 AMOUNT_COLUMNS = COMPONENTS + ("pv_total", "state_part", "insured_part", "liability")
 
-NOT_VALUED = (  # valuation-basis.md §3, in the working paper's Danish
+NOT_VALUED = (  # docs/specification.md §3, in the working paper's Danish
     "invaliditet: tilgang til svagelighedspension blandt aktive",
     "afskedigelse",
     "efterindtægt (3 måneders løn eller pension ved død)",

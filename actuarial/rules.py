@@ -1,4 +1,4 @@
-"""Benefit rules (valuation-basis.md §3 and §8), vectorised over persons.
+"""Benefit rules (docs/specification.md §3 and §8), vectorised over persons.
 
 The tables themselves (payout ages, state pension ages, reductions, the pension
 percentage ladder) live in the basis, not in code: these functions only know how to

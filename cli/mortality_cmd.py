@@ -59,7 +59,7 @@ def render_life_expectancy(basis: MortalityBasis, calendar_year: int) -> str:
         f"Complete expectation of life in years, calendar year {calendar_year}:",
         f"  period: {calendar_year}'s intensities at every age, constant within each year of age",
         f"  cohort: aged exactly x on {calendar_year - 1}-12-31, intensities month by month as in "
-        "valuation-basis.md §5",
+        "docs/specification.md §5",
         "",
         f"{'age':>4}  {'men period':>11}  {'men cohort':>11}  {'women period':>13}  {'women cohort':>13}",
     ]

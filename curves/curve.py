@@ -1,6 +1,6 @@
 """The discount curve the engine uses: an annual spot table and its conventions.
 
-valuation-basis.md §5: a curve is annual spot rates r_n, n = 1..N (annual compounding);
+docs/specification.md §5: a curve is annual spot rates r_n, n = 1..N (annual compounding);
 P(n) = (1 + r_n)^(−n), P(0) = 1, log-linear interpolation of P between whole years, and
 beyond N the last annual forward rate continues. A parallel shift of s bp adds s/10000
 to every r_n.

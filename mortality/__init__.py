@@ -1,4 +1,4 @@
-"""Mortality: Finanstilsynet's benchmark with longevity improvements (valuation-basis.md §5)."""
+"""Mortality: Finanstilsynet's benchmark with longevity improvements (docs/specification.md §5)."""
 
 from tjenestemandspension.mortality.basis import (
     ADJUSTMENT_KNOTS,

@@ -1,6 +1,6 @@
 """The mortality basis: intensities, monthly survival paths and life expectancy.
 
-The intensity is valuation-basis.md §5's
+The intensity is docs/specification.md §5's
 
     mu(sex, x, y) = f_sex · mu_FT(sex, x) · (1 − R_FT(sex, x))^(y − Y0)  [· exp(Σ β_i g_i(x))]
 

@@ -29,7 +29,7 @@ SEX_MEN = 0
 SEX_WOMEN = 1
 MAX_TABLE_AGE = 110
 N_AGES = MAX_TABLE_AGE + 1
-# The projection stops at months starting at or after age 120 (valuation-basis.md §5).
+# The projection stops at months starting at or after age 120 (docs/specification.md §5).
 HORIZON_MONTHS = 1440
 
 KIND_MORTALITY = "mortality"

@@ -1,4 +1,4 @@
-"""A deliberately simple per-person valuation, straight from valuation-basis.md §§3–8.
+"""A deliberately simple per-person valuation, straight from docs/specification.md §§3–8.
 
 One person at a time, one month at a time, plain Python: no cohorts, no suffix sums, no
 numpy tricks, and none of the engine's code. It reads the mortality tables and the

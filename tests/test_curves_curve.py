@@ -1,4 +1,4 @@
-"""The curve object's conventions (valuation-basis.md §5) and the built-in default."""
+"""The curve object's conventions (docs/specification.md §5) and the built-in default."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The journal (valuation-basis.md §7): regulation, sign conventions, balance to the øre."""
+"""The journal (docs/specification.md §7): regulation, sign conventions, balance to the øre."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ def flat_basis(mu: float, rate: float = 0.0, **options) -> MortalityBasis:
         benchmark_year=2024, **options)
 
 
-# --- plain-Python references, straight from valuation-basis.md §5 -------------------------
+# --- plain-Python references, straight from docs/specification.md §5 -------------------------
 
 def spec_intensity(basis: MortalityBasis, sex: int, x: int, year: int) -> float:
     mu = basis.mortality.values.tolist()
