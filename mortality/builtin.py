@@ -4,7 +4,7 @@
 (age;mu_women;mu_men;improvement_women;improvement_men), every value copied digit for
 digit from the published csv files so that it parses to the same float64;
 `ft_benchmark_2024.json` says where they come from. The tests check both against
-../shared/data/ft/ when it is present.
+the published files' copies in tests/data/published/ (docs/sources.md [FT-BENCH-2024]).
 """
 
 from __future__ import annotations
