@@ -1,7 +1,10 @@
 """Test fixtures shared by the whole suite.
 
-Tests that read EIOPA's or Finanstilsynet's published files use `shared_dir`; it skips
-with a reason when `../shared` (or $TJP_SHARED_DIR) is absent, as in a plain clone.
+Small published vectors (Smith-Wilson test vectors, a few EIOPA curves, Finanstilsynet's
+CSV tables) live in the repository, in tests/data/published/ (`published_dir`), each with
+its provenance sidecar. Only tests that read EIOPA's or Finanstilsynet's large workbooks
+themselves use `shared_dir`; it skips with a reason when `../shared` (or
+$TJP_SHARED_DIR) is absent, as in a plain clone.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from published import PUBLISHED_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,11 +29,16 @@ def find_shared_dir() -> Path | None:
 def shared_dir() -> Path:
     found = find_shared_dir()
     if found is None:
-        pytest.skip("../shared is not present (plain clone): the published EIOPA and "
-                    "Finanstilsynet files are only available in CI and development")
+        pytest.skip("../shared is not present (plain clone): EIOPA's and Finanstilsynet's large "
+                    "workbooks are only available in CI and development")
     return found
 
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def published_dir() -> Path:
+    return PUBLISHED_DIR

@@ -19,6 +19,7 @@ from tjenestemandspension.actuarial.output import write_csv
 from tjenestemandspension.actuarial.sensitivities import Scenario, run_sensitivities, standard_scenarios
 from tjenestemandspension.actuarial.synthetic import age_register, synthetic_register
 from tjenestemandspension.cli.main import app
+from published import eiopa_publication, write_term_structures
 
 V0, V1 = dt.date(2023, 12, 31), dt.date(2024, 12, 31)
 runner = CliRunner()
@@ -106,14 +107,14 @@ def test_order_of_the_assumption_steps_is_configurable(registers):
 
 
 @pytest.fixture(scope="module")
-def eiopa_runs(shared_dir, tmp_path_factory, registers):
-    """The example kommune valued at 31-12-2023 on EIOPA's 2023 curve, aged a year, and
-    analysed at 31-12-2024 on the built-in 2024 curve, through the CLI."""
+def eiopa_runs(tmp_path_factory, registers):
+    """The example kommune valued at 31-12-2023 on EIOPA's published 2023 DKK curve, aged a
+    year, and analysed at 31-12-2024 on the built-in 2024 curve, through the CLI."""
     folder = tmp_path_factory.mktemp("analysis")
     prior, aged, paid = registers
     write_csv(prior, folder / "register2023.csv")
     write_csv(aged, folder / "register2024.csv")
-    curve_2023 = shared_dir / "data" / "eiopa" / "EIOPA_RFR_20231231_Term_Structures.xlsx"
+    curve_2023 = write_term_structures(folder / "EIOPA_RFR_20231231_Term_Structures.xlsx", "20231231")
     result = invoke("value", folder / "register2023.csv", "--set", "valuation.date=2023-12-31",
                     "--set", "curve.source=eiopa", "--set", f"curve.file={curve_2023}",
                     "--booked=-900000000", "--out", folder / "run2023")
@@ -150,7 +151,9 @@ def test_interest_and_payments_follow_the_2023_curve(eiopa_runs):
     analysis = read_csv(folder / "run2024" / "analysis.csv")
     by_category = analysis.groupby("kategori")["beløb"].sum()
     primo = analysis["forpligtelse"].iloc[0]
-    assert by_category["renter"] == pytest.approx(primo * 0.03347, rel=1e-6)  # EIOPA DKK 2023, 1 year
+    one_year_2023 = eiopa_publication("20231231")["curves"]["Denmark"]["spots"][0]
+    assert one_year_2023 == 0.03347
+    assert by_category["renter"] == pytest.approx(primo * one_year_2023, rel=1e-6)  # EIOPA DKK 2023, 1 year
     assert -by_category["d"] == pytest.approx(paid, rel=0.05)  # expected vs the payments drawn
 
 

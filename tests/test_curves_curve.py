@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
+from published import eiopa_publication, smith_wilson_vectors
 from typer.testing import CliRunner
 
 from tjenestemandspension.cli.main import app
@@ -91,13 +90,18 @@ def test_builtin_invariants_without_published_files():
     assert default_curve(with_va=True).parameters["alpha"] == inputs["published_alpha_with_va"]
 
 
-def test_builtin_reproduces_published_2024_dkk_spots(shared_dir):
-    vectors = json.loads((shared_dir / "data" / "eiopa" / "smith_wilson_test_vectors.json").read_text())
+def test_builtin_reproduces_published_2024_dkk_spots():
+    vectors = smith_wilson_vectors()
     published = np.array(vectors["20241231_DK"]["published_spot_noVA_1_150"])
     assert np.max(np.abs(default_curve().spots - published)) <= 5e-6
     np.testing.assert_array_equal(default_curve().spots, published)
     published_va = np.array(vectors["20241231_DK"]["published_spot_withVA_1_150"])
     np.testing.assert_array_equal(default_curve(with_va=True).spots, published_va)
+    # and the cells of EIOPA's Term_Structures workbook, extracted independently
+    denmark = eiopa_publication("20241231")["curves"]["Denmark"]
+    np.testing.assert_array_equal(default_curve().spots, denmark["spots"])
+    assert default_curve().parameters["alpha"] == denmark["parameters"]["alpha"]
+    assert default_curve().parameters["code"] == denmark["code"]
 
 
 def test_builtin_equals_the_published_file(shared_dir):

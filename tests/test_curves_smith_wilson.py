@@ -7,10 +7,9 @@ its inputs can match them to 5e-6 at best; Qb vectors are matched to 1e-8 and α
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
+from published import smith_wilson_vectors
 
 from tjenestemandspension.curves.smith_wilson import (
     calibrate_swaps,
@@ -27,8 +26,8 @@ MATURITIES = np.arange(1, 151)
 
 
 @pytest.fixture(scope="module")
-def vectors(shared_dir):
-    return json.loads((shared_dir / "data" / "eiopa" / "smith_wilson_test_vectors.json").read_text())
+def vectors():
+    return smith_wilson_vectors()
 
 
 @pytest.mark.parametrize("key", CURVES)

@@ -18,8 +18,8 @@ from tjenestemandspension.mortality import (
 )
 
 
-def test_builtin_equals_the_published_2024_files_exactly(shared_dir):
-    ft = shared_dir / "data" / "ft"
+def test_builtin_equals_the_published_2024_files_exactly(published_dir):
+    ft = published_dir
     mortality, improvement = builtin_tables()
     published_mortality = read_benchmark_table(ft / "Benchmark_doedelighed2024.csv", "mortality")
     published_improvement = read_benchmark_table(ft / "Benchmark_levetidsforbedringer2024.csv", "improvement")
@@ -36,8 +36,8 @@ def test_builtin_equals_the_published_2024_files_exactly(shared_dir):
                         == builtin.life_expectancy(sex, age, 2025, cohort))
 
 
-def test_builtin_source_files_are_the_ones_recorded(shared_dir):
-    ft = shared_dir / "data" / "ft"
+def test_builtin_source_files_are_the_ones_recorded(published_dir):
+    ft = published_dir
     for name, digest in builtin_metadata()["source_files"].items():
         assert hashlib.sha256((ft / name).read_bytes()).hexdigest() == digest
 

@@ -60,8 +60,8 @@ def test_show_year_and_switches():
     assert lower[60][0] < 23.959 and lower[60][2] == 26.899
 
 
-def test_show_files(shared_dir):
-    ft = shared_dir / "data" / "ft"
+def test_show_files(published_dir):
+    ft = published_dir
     result = run("--files", str(ft / "Benchmark_doedelighed2012.csv"),
                  str(ft / "Benchmark_levetidsforbedringer2012.csv"))
     assert result.exit_code == 0, result.output

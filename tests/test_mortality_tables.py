@@ -75,8 +75,8 @@ def problems_of(path: Path, kind: str = "mortality") -> list[str]:
     ("Benchmark_doedelighed2012.csv", "mortality"),
     ("Benchmark_levetidsforbedringer2012.csv", "improvement"),
 ])
-def test_published_csv_files_read_exactly(shared_dir, name, kind):
-    path = shared_dir / "data" / "ft" / name
+def test_published_csv_files_read_exactly(published_dir, name, kind):
+    path = published_dir / name
     table = read_benchmark_table(path, kind)
     assert table.kind == kind
     assert table.values.shape == (2, 111) and table.values.dtype == np.float64
@@ -85,8 +85,8 @@ def test_published_csv_files_read_exactly(shared_dir, name, kind):
     assert table.provenance.source == name
 
 
-def test_published_numbers_spot_checks(shared_dir):
-    ft = shared_dir / "data" / "ft"
+def test_published_numbers_spot_checks(published_dir):
+    ft = published_dir
     mortality_2024 = read_benchmark_table(ft / "Benchmark_doedelighed2024.csv", "mortality")
     improvement_2024 = read_benchmark_table(ft / "Benchmark_levetidsforbedringer2024.csv", "improvement")
     mortality_2012 = read_benchmark_table(ft / "Benchmark_doedelighed2012.csv", "mortality")
