@@ -68,7 +68,7 @@ def test_every_data_file_has_a_complete_sidecar_with_its_sha256(data_file):
     record = tomllib.loads(sidecar.read_text(encoding="utf-8"))
     assert REQUIRED_KEYS <= record.keys() <= REQUIRED_KEYS | OPTIONAL_KEYS, (
         f"{relative(sidecar)}: keys {sorted(record)}; expected {sorted(REQUIRED_KEYS)} and optionally 'note'")
-    for key in REQUIRED_KEYS - {"sources"} | OPTIONAL_KEYS & record.keys():
+    for key in (REQUIRED_KEYS - {"sources"}) | (OPTIONAL_KEYS & record.keys()):
         assert isinstance(record[key], str) and record[key].strip(), f"{relative(sidecar)}: '{key}' must be a text"
     assert record["sources"] and all(isinstance(i, str) for i in record["sources"]), (
         f"{relative(sidecar)}: 'sources' must be a list of ids of docs/sources.md")
