@@ -44,7 +44,7 @@ def test_builtin_source_files_are_the_ones_recorded(published_dir):
 
 def test_builtin_data_file_is_unchanged():
     # line endings normalised, so that a checkout with CRLF does not matter
-    text = resources.files("mortality").joinpath("data", "ft_benchmark_2024.csv").read_text("utf-8")
+    text = resources.files("tjenestemandspension.mortality").joinpath("data", "ft_benchmark_2024.csv").read_text("utf-8")
     normalised = text.replace("\r\n", "\n").encode("utf-8")
     assert hashlib.sha256(normalised).hexdigest() == builtin_metadata()["data_sha256"]
 
