@@ -33,12 +33,22 @@ def _format_parameters(curve: DiscountCurve) -> list[str]:
     return lines
 
 
+def _reference(curve: DiscountCurve) -> str:
+    if curve.reference_date is None:
+        return "-"
+    date_source = curve.parameters.get("reference_date_source")
+    if date_source:
+        return f"{curve.reference_date.isoformat()} (from {date_source})"
+    return curve.reference_date.isoformat()
+
+
 def render_curve(curve: DiscountCurve) -> str:
+    currency = curve.parameters.get("currency")
     lines = [
-        f"Curve:      {curve.name}",
+        f"Curve:      {curve.name}" + (f" ({currency})" if currency else ""),
         f"Source:     {curve.provenance.source}",
         *([f"Note:       {curve.provenance.note}"] if curve.provenance.note else []),
-        f"Reference:  {curve.reference_date.isoformat() if curve.reference_date else '-'}",
+        f"Reference:  {_reference(curve)}",
         f"Shift:      {curve.shift_bp:+g} bp",
         "Parameters:",
         *_format_parameters(curve),

@@ -2,7 +2,15 @@
 
 from tjenestemandspension.curves.builtin import builtin_smith_wilson, default_curve
 from tjenestemandspension.curves.curve import DiscountCurve
-from tjenestemandspension.curves.eiopa import EiopaTermStructure, list_countries, read_qb, read_term_structures
+from tjenestemandspension.curves.eiopa import (
+    EiopaTermStructure,
+    list_countries,
+    read_all_qb,
+    read_all_term_structures,
+    read_qb,
+    read_qb_for,
+    read_term_structures,
+)
 from tjenestemandspension.curves.smith_wilson import (
     SmithWilsonCurve,
     calibrate_swaps,
@@ -24,6 +32,9 @@ __all__ = [
     "fit_eiopa_swaps",
     "fit_eiopa_zero",
     "list_countries",
+    "read_all_qb",
+    "read_all_term_structures",
     "read_qb",
+    "read_qb_for",
     "read_term_structures",
 ]

@@ -129,12 +129,14 @@ class DiscountCurve:
             provenance=Provenance(
                 source=f"EIOPA risk-free rate term structures, file {term_structure.source_file}",
                 date=term_structure.reference_date.isoformat(),
-                note=term_structure.code,
+                note=f"{term_structure.code}; reference date from {term_structure.reference_date_source}",
             ),
             reference_date=term_structure.reference_date,
             parameters={
                 "country": term_structure.country,
                 "code": term_structure.code,
+                "currency": term_structure.currency,
+                "reference_date_source": term_structure.reference_date_source,
                 "with_va": term_structure.with_va,
                 "coupon_freq": params.coupon_freq,
                 "llp": params.llp,
