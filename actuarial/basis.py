@@ -240,7 +240,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Benefit of actives: `accrued` (service to V, salary incl. seniority increases) or "
             "`projected` (service to pension start).", choices=("accrued", "projected")),
     Setting("curve.source", "choice", "Where the discount curve comes from.",
-            choices=("builtin", "eiopa", "flat")),
+            choices=("builtin", "eiopa", "flat", "par_rates")),
     Setting("curve.file", "path", "EIOPA_RFR_YYYYMMDD_Term_Structures.xlsx (source `eiopa`).",
             required=False),
     Setting("curve.country", "text", "Country column of EIOPA's file (source `eiopa`)."),
@@ -249,6 +249,30 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=-0.05, maximum=0.5, required=False),
     Setting("curve.shift_bp", "float", "Parallel shift of every annual spot rate, in basis points.",
             minimum=-1000, maximum=1000),
+    Setting("curve.method", "choice",
+            "Extrapolation method: `auto` = EIOPA's at the curve's reference date (Smith-Wilson before "
+            "2027-01-31, `eiopa_2027` from then); another method rebuilds the curve from its liquid rates.",
+            choices=("auto", "smith_wilson", "eiopa_2027")),
+    Setting("curve.alpha_2027", "float", "Convergence speed α of EIOPA's 2027 method (11 %; 40 % for SEK).",
+            minimum=0.01, maximum=2.0),
+    Setting("curve.qb_file", "path",
+            "EIOPA_RFR_YYYYMMDD_Qb_SW.xlsx of `curve.file`'s date: its liquid rates, for a rebuild.",
+            required=False),
+    Setting("curve.par_rates_file", "path",
+            "Liquid market rates before CRA in the columns of EIOPA's workbook (Maturity, DLT, LLFR Weight, "
+            "Input Rate): source `par_rates`, or a rebuild of `curve.file`.", required=False),
+    Setting("curve.ufr", "float", "UFR of a rebuilt curve (annual rate); set on another source, it rebuilds "
+            "that curve with this UFR.", minimum=0.0, maximum=0.2, required=False),
+    Setting("curve.llp", "int", "Last liquid point of a rebuilt curve (Smith-Wilson), also the 2027 method's "
+            "first smoothing point when `curve.par_rates_file` gives no LLFR weights.",
+            minimum=1, maximum=150, required=False),
+    Setting("curve.convergence_years", "int", "Smith-Wilson's convergence period after the LLP of a rebuilt "
+            "curve; EIOPA's general rule (to max(LLP + 40, 60)) when absent.", minimum=1, maximum=150,
+            required=False),
+    Setting("curve.cra_bp", "float", "Credit risk adjustment deducted from the liquid rates of a rebuilt "
+            "curve, bp.", minimum=0.0, maximum=100.0, required=False),
+    Setting("curve.coupon_freq", "int", "Coupons a year of the par swaps in `curve.par_rates_file` "
+            "(0: the rates are annual zero rates).", minimum=0, maximum=52, required=False),
     Setting("mortality.source", "choice", "Where the mortality benchmark comes from.",
             choices=("builtin", "files")),
     Setting("mortality.mortality_file", "path",
@@ -564,6 +588,17 @@ def _checked(basis: Basis) -> Basis:
         need("curve.file", "curve.source = eiopa")
     if basis["curve.source"] == "flat":
         need("curve.rate", "curve.source = flat")
+    if basis["curve.source"] == "par_rates":
+        for key in ("curve.par_rates_file", "curve.ufr", "curve.llp", "curve.cra_bp", "curve.coupon_freq"):
+            need(key, "curve.source = par_rates")
+    if basis["curve.qb_file"] and basis["curve.par_rates_file"]:
+        problems.append(Problem(file=origin("curve.qb_file"), key="curve.qb_file",
+                                expected="set curve.qb_file or curve.par_rates_file, not both: each gives the "
+                                         "liquid rates of a rebuild"))
+    if basis["curve.coupon_freq"] is not None and not basis["curve.par_rates_file"]:
+        problems.append(Problem(file=origin("curve.coupon_freq"), key="curve.coupon_freq",
+                                expected="curve.coupon_freq applies to the rates of curve.par_rates_file; "
+                                         "EIOPA's and the built-in curves have their own"))
     if basis["mortality.source"] == "files":
         need("mortality.mortality_file", "mortality.source = files")
         need("mortality.improvement_file", "mortality.source = files")

@@ -60,7 +60,7 @@ EXPECTED: dict[str, list[str]] = {
         ("basis_choice_misspelt.toml, key 'valuation.active_basis': value 'acrued': expected one of "
          "accrued, projected"),
         ("basis_choice_misspelt.toml, key 'curve.source': value 'EIOPA-2024': expected one of builtin, "
-         "eiopa, flat"),
+         "eiopa, flat, par_rates"),
     ],
     # valuation date as the text '31-12-2024'
     "basis_date_as_danish_text.toml": [

@@ -168,6 +168,7 @@ def test_cli_shows_each_era_with_its_reference_date(eiopa_dir, date):
     reference = as_date(date).isoformat()
     assert f"EIOPA RFR {reference} Denmark uden VA (DKK)" in result.output
     assert f"Reference:  {reference} (from " in result.output
+    assert "method Smith-Wilson (as EIOPA publishes it)" in result.output
     for years in (1, 20, 150):
         assert f"{years:>6}  {spots[years - 1] * 100:>9.3f}%" in result.output
 
