@@ -10,6 +10,7 @@ import typer
 
 from tjenestemandspension.cli.common import report_errors
 from tjenestemandspension.curves import DiscountCurve, default_curve, read_term_structures
+from tjenestemandspension.curves.eiopa import reference_date_from_file_name
 from tjenestemandspension.curves.rebuild import METHOD_NAMES, method_for
 from tjenestemandspension.errors import InputError
 
@@ -109,6 +110,11 @@ def show(
         curve = default_curve(with_va)
     else:
         curve = DiscountCurve.from_eiopa(read_term_structures(file, country, with_va))
+        named = reference_date_from_file_name(file.name)
+        if named is not None and named != curve.reference_date:
+            typer.echo(f"note: the file name says {named.isoformat()}, the file itself "
+                       f"{curve.reference_date.isoformat()} (from {curve.parameters['reference_date_source']})",
+                       err=True)
     typer.echo(render_curve(curve.shifted(shift_bp)))
 
 

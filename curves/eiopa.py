@@ -301,13 +301,13 @@ def read_all_term_structures(path: str | Path, with_va: bool = False) -> dict[st
 def _reference_date(sheet: _SpotSheet, code: str) -> tuple[dt.date | None, str]:
     from_code = reference_date_from_code(code)
     if from_code is not None:
-        return from_code, f"curve code {code}"
+        return from_code, "the curve code"
     from_menu = reference_date_from_menu_cell(sheet.menu_cell)
     if from_menu is not None:
-        return from_menu, f"Main_Menu!A1 ({sheet.menu_cell!s})"
+        return from_menu, f"Main_Menu!A1 '{sheet.menu_cell!s}'"
     from_name = reference_date_from_file_name(sheet.path.name)
     if from_name is not None:
-        return from_name, f"file name {sheet.path.name}"
+        return from_name, "the file name"
     return None, ""
 
 

@@ -103,7 +103,7 @@ def test_2014_alpha_fit_and_three_letter_codes(eiopa_dir):
     assert label == "alpha_fit" and code.startswith("DKK_31_12_2014_")
     ts = read_term_structures(path, "Denmark")
     assert ts.parameters.alpha == pytest.approx(0.129597, abs=1e-12) and ts.code_prefix == "DKK"
-    assert ts.reference_date_source == f"curve code {code}"
+    assert ts.reference_date_source == "the curve code"
     # the Qb sheet says DKK too; a two-letter code finds it as well
     np.testing.assert_array_equal(read_qb(qb_sw(eiopa_dir, "20141231"), "DK")[1],
                                   read_qb(qb_sw(eiopa_dir, "20141231"), "DKK")[1])
@@ -119,7 +119,7 @@ def test_2016_unpadded_code_and_menu_text(eiopa_dir):
     path = term_structures(eiopa_dir, "20160131")
     ts = read_term_structures(path, "Denmark")
     assert ts.code == "DK_31_1_2016_SWP_LLP_20_EXT_40_UFR_4.2"
-    assert ts.reference_date == dt.date(2016, 1, 31) and ts.reference_date_source.startswith("curve code")
+    assert ts.reference_date == dt.date(2016, 1, 31) and ts.reference_date_source == "the curve code"
     workbook = openpyxl.load_workbook(path, read_only=True)
     assert workbook["Main_Menu"]["A1"].value == "31-01-2016"
     workbook.close()
@@ -132,7 +132,7 @@ def test_2023_05_date_from_the_main_menu(eiopa_dir):
     ts = read_term_structures(term_structures(eiopa_dir, "20230531"), "Denmark")
     assert ts.code == "DK_PEE_LLP_20_EXT_40_UFR_3.45"
     assert ts.reference_date == dt.date(2023, 5, 31)
-    assert ts.reference_date_source == "Main_Menu!A1 (2023-05-31)"
+    assert ts.reference_date_source == "Main_Menu!A1 '2023-05-31'"
     euro = read_term_structures(term_structures(eiopa_dir, "20230531"), "Euro")
     assert euro.code_prefix == "EU" and euro.currency == "EUR"
 
@@ -225,12 +225,21 @@ def test_reference_date_falls_back_to_menu_then_file_name(tmp_path):
     dateless = "DK_PEE_LLP_20_EXT_40_UFR_3.45"
     from_menu = read_term_structures(write_workbook(tmp_path / "a.xlsx", dateless, menu=dt.datetime(2023, 6, 30)))
     assert from_menu.reference_date == dt.date(2023, 6, 30)
-    assert from_menu.reference_date_source == "Main_Menu!A1 (2023-06-30 00:00:00)"
+    assert from_menu.reference_date_source == "Main_Menu!A1 '2023-06-30 00:00:00'"
     named = tmp_path / "EIOPA_RFR_20230731_Term_Structures.xlsx"
     from_name = read_term_structures(write_workbook(named, dateless))
     assert from_name.reference_date == dt.date(2023, 7, 31)
-    assert from_name.reference_date_source == f"file name {named.name}"
+    assert from_name.reference_date_source == "the file name"
     assert reference_date_from_file_name("EIOPA_RFR_20230231_Term_Structures.xlsx") is None
+
+
+def test_a_file_name_with_another_date_is_noted(tmp_path):
+    renamed = write_workbook(tmp_path / "EIOPA_RFR_20251231_Term_Structures.xlsx")  # the content says 2024-12-31
+    result = runner.invoke(app, ["curve", "show", "--file", str(renamed)])
+    assert result.exit_code == 0
+    assert result.stderr.strip() == ("note: the file name says 2025-12-31, the file itself 2024-12-31 "
+                                     "(from the curve code)")
+    assert "Reference:  2024-12-31 (from the curve code)" in result.stdout
 
 
 def test_no_date_anywhere_is_a_clear_error(tmp_path):
@@ -247,8 +256,8 @@ def test_alpha_fit_label(tmp_path):
     ts = read_term_structures(write_workbook(tmp_path / "rfr.xlsx", alpha_label="alpha_fit"))
     assert ts.parameters.alpha == 0.12
     curve = DiscountCurve.from_eiopa(ts)
-    assert curve.parameters["reference_date_source"].startswith("curve code")
-    assert "reference date from curve code" in curve.provenance.note
+    assert curve.parameters["reference_date_source"] == "the curve code"
+    assert curve.provenance.note == "DK_31_12_2024_SWP_LLP_20_EXT_40_UFR_3.30; reference date from the curve code"
 
 
 def test_country_codes_in_every_form():
