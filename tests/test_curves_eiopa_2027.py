@@ -94,9 +94,12 @@ def test_cli_rebuilds_the_example(repo_root):
 @st.composite
 def liquid_curves(draw):
     maturities = sorted(draw(st.sets(st.integers(1, 50), min_size=2, max_size=12)))
-    # market-like curves: a level, a slope over 50 years, and a little noise per point
-    level, slope = draw(st.floats(-0.005, 0.05)), draw(st.floats(-0.02, 0.02))
-    rates = [level + slope * m / 50 + draw(st.floats(-0.002, 0.002)) for m in maturities]
+    # market-like par curves: Nelson-Siegel shapes, flat at the long end (independent noise
+    # on neighbouring long maturities would ask for forwards no market has)
+    level, slope, hump = draw(st.floats(0.0, 0.05)), draw(st.floats(-0.03, 0.03)), draw(st.floats(-0.03, 0.03))
+    tau = draw(st.floats(1.0, 5.0))
+    shape = [(1 - np.exp(-m / tau)) / (m / tau) for m in maturities]
+    rates = [level + slope * g + hump * (g - np.exp(-m / tau)) for g, m in zip(shape, maturities)]
     fsp = draw(st.sampled_from(maturities))
     later = [m for m in maturities if m > fsp]
     raw = [draw(st.floats(0.05, 1.0)) for _ in range(1 + len(later))]
