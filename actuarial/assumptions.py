@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.indexation import InflationByTerm
 from tjenestemandspension.actuarial.rules import BenefitRules
 from tjenestemandspension.curves import DiscountCurve, EiopaTermStructure, default_curve, read_qb_for, read_term_structures
 from tjenestemandspension.curves.builtin import builtin_liquid_rates
@@ -32,7 +33,7 @@ class Assumptions:
     valuation_date: dt.date
     curve: DiscountCurve  # with the basis' shift applied
     mortality: MortalityBasis
-    inflation: float
+    inflation: float | InflationByTerm  # a flat rate unless the basis gives inflation by term
     rules: BenefitRules
     basis: Basis
 
@@ -93,6 +94,12 @@ def _liquid_rates(basis: Basis, term_structure: EiopaTermStructure | None) -> tu
     return rates_from_eiopa(term_structure, u, qb, basis["curve.qb_file"]), parameters
 
 
+def resolve_inflation(basis: Basis) -> float | InflationByTerm:
+    if basis["inflation.by_term"] is None:
+        return basis["inflation.rate"]
+    return InflationByTerm.from_table(basis["inflation.by_term"], long_term=basis["inflation.rate"])
+
+
 def resolve_mortality(basis: Basis) -> MortalityBasis:
     if basis["mortality.source"] == "builtin":
         table = default_mortality_basis()
@@ -112,7 +119,7 @@ def resolve_assumptions(basis: Basis) -> Assumptions:
         valuation_date=basis.valuation_date,
         curve=resolve_curve(basis),
         mortality=resolve_mortality(basis),
-        inflation=basis["inflation.rate"],
+        inflation=resolve_inflation(basis),
         rules=BenefitRules.from_basis(basis),
         basis=basis,
     )

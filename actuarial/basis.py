@@ -113,7 +113,7 @@ def _number_text(number: float) -> str:
 @dataclass(frozen=True)
 class Setting:
     key: str
-    kind: str  # bool, float, int, date, text, path, choice, rates, age_table, ladder, betas
+    kind: str  # bool, float, int, date, text, path, choice, rates, age_table, ladder, betas, term_rates
     description: str
     choices: tuple[str, ...] = ()
     minimum: float | None = None
@@ -136,6 +136,7 @@ class Setting:
             "betas": "a list of 4 numbers (or an empty list)",
             "age_table": "a list of { born_from = YYYY-MM-DD, age = number } in increasing born_from",
             "ladder": "a list of [up to years, points a year] in increasing years",
+            "term_rates": "a list of [up to year, rate] in increasing years (or an empty list)",
         }[self.kind]
         if self.minimum is not None and self.maximum is not None:
             text += f" from {_number_text(self.minimum)} to {_number_text(self.maximum)}"
@@ -156,6 +157,7 @@ class Setting:
             "betas": self._parse_betas,
             "age_table": self._parse_age_table,
             "ladder": self._parse_ladder,
+            "term_rates": self._parse_term_rates,
         }[self.kind]
         try:
             value = parser(raw)
@@ -173,6 +175,9 @@ class Setting:
             raise _Invalid(f"{self.expected}, up to at most 50 years and with 0 to 10 points a year")
         if self.kind == "betas" and value and any(not -5 <= beta <= 5 for beta in value):
             raise _Invalid(f"{self.expected}, each from -5 to 5")
+        if self.kind == "term_rates" and value and any(not (1 <= year <= 150 and -0.05 <= rate <= 0.25)
+                                                       for year, rate in value):
+            raise _Invalid(f"{self.expected}, up to at most year 150 and with rates from -0.05 to 0.25")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if (self.minimum is not None and value < self.minimum) or (
                 self.maximum is not None and value > self.maximum
@@ -221,13 +226,26 @@ class Setting:
             raise _Invalid(self.expected)
         return tuple(rows)
 
+    def _parse_term_rates(self, raw: Any) -> tuple[tuple[int, float], ...] | None:
+        raw = _parse_toml_literal(raw)
+        if not isinstance(raw, list):
+            raise _Invalid(self.expected)
+        rows = []
+        for entry in raw:
+            if not isinstance(entry, list) or len(entry) != 2:
+                raise _Invalid(self.expected)
+            rows.append((_parse_int(entry[0]), _parse_float(entry[1])))
+        if any(b[0] <= a[0] for a, b in zip(rows, rows[1:])):
+            raise _Invalid(self.expected)
+        return tuple(rows) or None
+
     def to_toml(self, value: Any) -> Any:
         """The value in the form TOML writes (tuples to lists, tables to dicts)."""
         if value is None:
             return None
         if self.kind == "age_table":
             return [{"born_from": born, "age": age} for born, age in value]
-        if self.kind == "ladder":
+        if self.kind in ("ladder", "term_rates"):
             return [[years, points] for years, points in value]
         if self.kind in ("rates", "betas"):
             return list(value)
@@ -293,6 +311,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(mu · exp(Σ β_i g_i(age))).", required=False),
     Setting("inflation.rate", "float", "Annual indexation of pensions, deferred pensions and salaries' pension basis.",
             minimum=-0.05, maximum=0.25),
+    Setting("inflation.by_term", "term_rates",
+            "Inflation by term (Rådet for Afkastforventninger: years 1-5, 6-10, 11+): [up to year, rate], e.g. "
+            "[[5, 0.025], [10, 0.022]]; later years at `inflation.rate`. Not set: `inflation.rate` in every year.",
+            required=False),
     Setting("pension_age.offset_years", "float",
             "Pension age = earliest payout age + this offset (unless the register gives `pension_age`).",
             minimum=0.0, maximum=15.0),
@@ -442,6 +464,8 @@ def format_value(setting: Setting, value: Any) -> str:
         return "; ".join(f"fra {born.isoformat()}: {age:g}" for born, age in value)
     if setting.kind == "ladder":
         return "; ".join(f"til {years} år: {points:g}" for years, points in value)
+    if setting.kind == "term_rates":
+        return "; ".join(f"til år {year}: {rate:g}" for year, rate in value)
     if setting.kind in ("rates", "betas"):
         return ", ".join(f"{v:g}" for v in value)
     if isinstance(value, bool):
