@@ -10,15 +10,13 @@ compounded spot rates for maturities 1..150.
 the curve's code above its Qb vector, the cash-flow dates u stand in the column to the
 left of the vector.
 
-What changed over the years, all of it read as published:
-
-| files | quirk |
-|---|---|
-| 2014-12 to 2015-10 | row 8 is labelled `alpha_fit`; non-euro curves carry three-letter currency codes (`DKK_…`, `GBP_…`), in both workbooks |
-| 2015 to 2023-04 | the curve code's day and month are not padded (`DK_31_1_2016_…`); `Main_Menu!A1` is the text `31-01-2016`; the UK curve is `GB_…` in the spot sheet but `UK` in the Qb sheets |
-| 2023-05 to 2023-11 | the curve code carries no date (`DK_PEE_LLP_20_…`, the euro curve `EU_…`); `Main_Menu!A1` is ISO text |
-| 2023-05 to 2023-07 | in `SW_Qb_with_VA` the code labels stand one column right of their vectors |
-| 2023-05 on | an extra sheet `Parameters` lists each country code with its currency |
+Every layout since 2014 is read as published: `alpha_fit` for `alpha` (2014-12 to
+2015-10), curve codes as currencies (`DKK_…`, 2014) or countries (`DK_…`; `GB` and `UK`,
+`EU` and `EUR`), dates in the code padded, unpadded (`DK_31_1_2016_…`) or absent
+(2023-05 to 2023-11), VA cells 'N/c' or 'n/a' on with-VA curves without one, Qb labels
+one column right of their vectors (SW_Qb_with_VA, 2023-05 to 2023-07), the Parameters
+sheet with each country's currency (2023-05 on); docs/curves.md, "Every layout since
+2014", lists them.
 
 The reference date is taken from the curve code, else from `Main_Menu!A1` (a date, or
 text as ISO or DD-MM-YYYY), else from the file name `EIOPA_RFR_YYYYMMDD_…`; which of them
@@ -60,8 +58,8 @@ _FILE_NAME_DATE = re.compile(r"EIOPA_RFR_(\d{8})_", re.IGNORECASE)
 _MENU_DAY_FIRST = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
 
 # EIOPA names a curve by a country code (DK, SE, UK, EUR for the euro), but older files
-# name non-euro curves by their currency (DKK, SEK, GBP) and 2015–2016 files the UK curve
-# GB. Every code maps to one country code here; the pairs are the Parameters sheet's
+# name non-euro curves by their currency (DKK, SEK, GBP), the 2016-01 file the UK curve GB
+# and the 2023-05 file the euro curve EU. Every code maps to one country code here; the pairs are the Parameters sheet's
 # (2023-05 on) for currencies used by one country only, plus the retired ones (LVL, LTL,
 # HRK) and the odd Liechtenstein code LIC of the 2014 files.
 COUNTRY_OF_CODE = {
