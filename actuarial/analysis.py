@@ -45,7 +45,7 @@ ASSUMPTION_GROUPS: dict[str, tuple[str, ...]] = {
                   "mortality.benchmark_year", "mortality.factor_men", "mortality.factor_women",
                   "mortality.adjustment_betas"),
     "improvements": ("mortality.improvements",),
-    "inflation": ("inflation.rate",),
+    "inflation": ("inflation.rate", "inflation.by_term"),
 }
 PENSION_AGE_KEYS = tuple(s.key for s in SETTINGS if s.key.startswith("pension_age."))
 DEFAULT_ORDER = ("curve", "mortality", "improvements", "inflation", "other")

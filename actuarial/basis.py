@@ -113,7 +113,7 @@ def _number_text(number: float) -> str:
 @dataclass(frozen=True)
 class Setting:
     key: str
-    kind: str  # bool, float, int, date, text, path, choice, rates, age_table, ladder, betas
+    kind: str  # bool, float, int, date, text, path, choice, rates, age_table, ladder, betas, term_rates
     description: str
     choices: tuple[str, ...] = ()
     minimum: float | None = None
@@ -136,6 +136,7 @@ class Setting:
             "betas": "a list of 4 numbers (or an empty list)",
             "age_table": "a list of { born_from = YYYY-MM-DD, age = number } in increasing born_from",
             "ladder": "a list of [up to years, points a year] in increasing years",
+            "term_rates": "a list of [up to year, rate] in increasing years (or an empty list)",
         }[self.kind]
         if self.minimum is not None and self.maximum is not None:
             text += f" from {_number_text(self.minimum)} to {_number_text(self.maximum)}"
@@ -156,6 +157,7 @@ class Setting:
             "betas": self._parse_betas,
             "age_table": self._parse_age_table,
             "ladder": self._parse_ladder,
+            "term_rates": self._parse_term_rates,
         }[self.kind]
         try:
             value = parser(raw)
@@ -173,6 +175,9 @@ class Setting:
             raise _Invalid(f"{self.expected}, up to at most 50 years and with 0 to 10 points a year")
         if self.kind == "betas" and value and any(not -5 <= beta <= 5 for beta in value):
             raise _Invalid(f"{self.expected}, each from -5 to 5")
+        if self.kind == "term_rates" and value and any(not (1 <= year <= 150 and -0.05 <= rate <= 0.25)
+                                                       for year, rate in value):
+            raise _Invalid(f"{self.expected}, up to at most year 150 and with rates from -0.05 to 0.25")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if (self.minimum is not None and value < self.minimum) or (
                 self.maximum is not None and value > self.maximum
@@ -221,13 +226,26 @@ class Setting:
             raise _Invalid(self.expected)
         return tuple(rows)
 
+    def _parse_term_rates(self, raw: Any) -> tuple[tuple[int, float], ...] | None:
+        raw = _parse_toml_literal(raw)
+        if not isinstance(raw, list):
+            raise _Invalid(self.expected)
+        rows = []
+        for entry in raw:
+            if not isinstance(entry, list) or len(entry) != 2:
+                raise _Invalid(self.expected)
+            rows.append((_parse_int(entry[0]), _parse_float(entry[1])))
+        if any(b[0] <= a[0] for a, b in zip(rows, rows[1:])):
+            raise _Invalid(self.expected)
+        return tuple(rows) or None
+
     def to_toml(self, value: Any) -> Any:
         """The value in the form TOML writes (tuples to lists, tables to dicts)."""
         if value is None:
             return None
         if self.kind == "age_table":
             return [{"born_from": born, "age": age} for born, age in value]
-        if self.kind == "ladder":
+        if self.kind in ("ladder", "term_rates"):
             return [[years, points] for years, points in value]
         if self.kind in ("rates", "betas"):
             return list(value)
@@ -240,7 +258,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Benefit of actives: `accrued` (service to V, salary incl. seniority increases) or "
             "`projected` (service to pension start).", choices=("accrued", "projected")),
     Setting("curve.source", "choice", "Where the discount curve comes from.",
-            choices=("builtin", "eiopa", "flat")),
+            choices=("builtin", "eiopa", "flat", "par_rates")),
     Setting("curve.file", "path", "EIOPA_RFR_YYYYMMDD_Term_Structures.xlsx (source `eiopa`).",
             required=False),
     Setting("curve.country", "text", "Country column of EIOPA's file (source `eiopa`)."),
@@ -249,12 +267,36 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=-0.05, maximum=0.5, required=False),
     Setting("curve.shift_bp", "float", "Parallel shift of every annual spot rate, in basis points.",
             minimum=-1000, maximum=1000),
+    Setting("curve.method", "choice",
+            "Extrapolation method: `auto` = EIOPA's at the curve's reference date (Smith-Wilson before "
+            "2027-01-31, `eiopa_2027` from then); another method rebuilds the curve from its liquid rates.",
+            choices=("auto", "smith_wilson", "eiopa_2027")),
+    Setting("curve.alpha_2027", "float", "Convergence speed α of EIOPA's 2027 method (11 %; 40 % for SEK).",
+            minimum=0.01, maximum=2.0),
+    Setting("curve.qb_file", "path",
+            "EIOPA_RFR_YYYYMMDD_Qb_SW.xlsx of `curve.file`'s date: its liquid rates, for a rebuild.",
+            required=False),
+    Setting("curve.par_rates_file", "path",
+            "Liquid market rates before CRA in the columns of EIOPA's workbook (Maturity, DLT, LLFR Weight, "
+            "Input Rate): source `par_rates`, or a rebuild of `curve.file`.", required=False),
+    Setting("curve.ufr", "float", "UFR of a rebuilt curve (annual rate); set on another source, it rebuilds "
+            "that curve with this UFR.", minimum=0.0, maximum=0.2, required=False),
+    Setting("curve.llp", "int", "Last liquid point of a rebuilt curve (Smith-Wilson), also the 2027 method's "
+            "first smoothing point when `curve.par_rates_file` gives no LLFR weights.",
+            minimum=1, maximum=150, required=False),
+    Setting("curve.convergence_years", "int", "Smith-Wilson's convergence period after the LLP of a rebuilt "
+            "curve; EIOPA's general rule (to max(LLP + 40, 60)) when absent.", minimum=1, maximum=150,
+            required=False),
+    Setting("curve.cra_bp", "float", "Credit risk adjustment deducted from the liquid rates of a rebuilt "
+            "curve, bp.", minimum=0.0, maximum=100.0, required=False),
+    Setting("curve.coupon_freq", "int", "Coupons a year of the par swaps in `curve.par_rates_file` "
+            "(0: the rates are annual zero rates).", minimum=0, maximum=52, required=False),
     Setting("mortality.source", "choice", "Where the mortality benchmark comes from.",
             choices=("builtin", "files")),
     Setting("mortality.mortality_file", "path",
-            "Finanstilsynet's Benchmark_doedelighed<YYYY> (csv or xlsx; source `files`).", required=False),
+            "Finanstilsynet's Benchmark_doedelighed<YYYY> (csv, xlsx or xls; source `files`).", required=False),
     Setting("mortality.improvement_file", "path",
-            "Finanstilsynet's Benchmark_levetidsforbedringer<YYYY> (csv or xlsx; source `files`).",
+            "Finanstilsynet's Benchmark_levetidsforbedringer<YYYY> (csv, xlsx or xls; source `files`).",
             required=False),
     Setting("mortality.benchmark_year", "int",
             "Benchmark year Y0 of the files; taken from the mortality file's name when absent.",
@@ -269,6 +311,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(mu · exp(Σ β_i g_i(age))).", required=False),
     Setting("inflation.rate", "float", "Annual indexation of pensions, deferred pensions and salaries' pension basis.",
             minimum=-0.05, maximum=0.25),
+    Setting("inflation.by_term", "term_rates",
+            "Inflation by term (Rådet for Afkastforventninger: years 1-5, 6-10, 11+): [up to year, rate], e.g. "
+            "[[5, 0.025], [10, 0.022]]; later years at `inflation.rate`. Not set: `inflation.rate` in every year.",
+            required=False),
     Setting("pension_age.offset_years", "float",
             "Pension age = earliest payout age + this offset (unless the register gives `pension_age`).",
             minimum=0.0, maximum=15.0),
@@ -418,6 +464,8 @@ def format_value(setting: Setting, value: Any) -> str:
         return "; ".join(f"fra {born.isoformat()}: {age:g}" for born, age in value)
     if setting.kind == "ladder":
         return "; ".join(f"til {years} år: {points:g}" for years, points in value)
+    if setting.kind == "term_rates":
+        return "; ".join(f"til år {year}: {rate:g}" for year, rate in value)
     if setting.kind in ("rates", "betas"):
         return ", ".join(f"{v:g}" for v in value)
     if isinstance(value, bool):
@@ -564,6 +612,17 @@ def _checked(basis: Basis) -> Basis:
         need("curve.file", "curve.source = eiopa")
     if basis["curve.source"] == "flat":
         need("curve.rate", "curve.source = flat")
+    if basis["curve.source"] == "par_rates":
+        for key in ("curve.par_rates_file", "curve.ufr", "curve.llp", "curve.cra_bp", "curve.coupon_freq"):
+            need(key, "curve.source = par_rates")
+    if basis["curve.qb_file"] and basis["curve.par_rates_file"]:
+        problems.append(Problem(file=origin("curve.qb_file"), key="curve.qb_file",
+                                expected="set curve.qb_file or curve.par_rates_file, not both: each gives the "
+                                         "liquid rates of a rebuild"))
+    if basis["curve.coupon_freq"] is not None and not basis["curve.par_rates_file"]:
+        problems.append(Problem(file=origin("curve.coupon_freq"), key="curve.coupon_freq",
+                                expected="curve.coupon_freq applies to the rates of curve.par_rates_file; "
+                                         "EIOPA's and the built-in curves have their own"))
     if basis["mortality.source"] == "files":
         need("mortality.mortality_file", "mortality.source = files")
         need("mortality.improvement_file", "mortality.source = files")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from tjenestemandspension.actuarial.assumptions import Assumptions
+from tjenestemandspension.actuarial.indexation import indexation
 from tjenestemandspension.actuarial.projection import GRID, completed_months, project
 from tjenestemandspension.actuarial.register import STATUS_NAMES, Register
 
@@ -31,7 +32,7 @@ def explain(register: Register, assumptions: Assumptions, person_ids: list[str])
     values = projection.persons
     t = np.arange(GRID) / 12.0
     discount = assumptions.curve.discount(t)
-    indexation = (1.0 + assumptions.inflation) ** t
+    indexed = indexation(assumptions.inflation, t)
     age_months = completed_months(chosen.birth_date, v_date)
     survival = assumptions.mortality.monthly_survival(v_date, chosen.sex, age_months)
 
@@ -56,7 +57,7 @@ def explain(register: Register, assumptions: Assumptions, person_ids: list[str])
             if month < survival.shape[1]:
                 row[f"S(t_{month})"] = float(survival[i, month])
             row[f"P(t_{month})"] = float(discount[month])
-            row[f"I(t_{month})"] = float(indexation[month])
+            row[f"I(t_{month})"] = float(indexed[month])
         for component in ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child"):
             row[component] = float(getattr(values, component)[i])
         row["pv_total"] = sum(float(getattr(values, c)[i]) for c in

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tjenestemandspension.actuarial.indexation import InflationByTerm, indexation
 from tjenestemandspension.actuarial.register import (
     STATUS_ACTIVE,
     STATUS_CHILD,
@@ -62,10 +63,10 @@ def birth_years(dates: np.ndarray) -> np.ndarray:
     return dates.astype("datetime64[Y]").astype(np.int64) + 1970
 
 
-def value_factors(curve: DiscountCurve, inflation: float) -> np.ndarray:
+def value_factors(curve: DiscountCurve, inflation: float | InflationByTerm) -> np.ndarray:
     """v_k = I(t_k)·P(t_k) for k = 0..SENTINEL."""
     t = np.arange(GRID) / 12.0
-    return (1.0 + inflation) ** t * curve.discount(t)
+    return indexation(inflation, t) * curve.discount(t)
 
 
 def suffix_sums(rows: np.ndarray) -> np.ndarray:
@@ -218,7 +219,7 @@ def _spouse_cohorts(register: Register, rules: BenefitRules, age_months: np.ndar
 
 
 def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
-            mortality: MortalityBasis, inflation: float, rules: BenefitRules) -> Projection:
+            mortality: MortalityBasis, inflation: float | InflationByTerm, rules: BenefitRules) -> Projection:
     """Value every person of the register: components and expected monthly payments."""
     if (valuation_date + dt.timedelta(days=1)).day != 1:
         raise ValueError("the valuation date must be a month end")
@@ -288,7 +289,7 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
             weight, survival, annuity, v, flows, spouse_rows, cohort_age)
         pv_spouse[who] = pv
     monthly = flows.expected(survival) + monthly_joint
-    monthly *= (1.0 + inflation) ** (np.arange(GRID) / 12.0)
+    monthly *= indexation(inflation, np.arange(GRID) / 12.0)
 
     persons = PersonValues(
         age_months=age_months,

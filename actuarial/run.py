@@ -64,6 +64,9 @@ def input_files(basis: Basis, register_path: str | Path | None) -> tuple[InputFi
     files += [("basis", path) for path in basis.files]
     if basis["curve.source"] == "eiopa":
         files.append(("curve", basis["curve.file"]))
+    for role, key in (("curve_qb", "curve.qb_file"), ("curve_par_rates", "curve.par_rates_file")):
+        if basis[key]:
+            files.append((role, basis[key]))
     if basis["mortality.source"] == "files":
         files.append(("mortality", basis["mortality.mortality_file"]))
         files.append(("improvement", basis["mortality.improvement_file"]))

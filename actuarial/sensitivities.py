@@ -49,9 +49,15 @@ def standard_scenarios(basis: Basis) -> list[Scenario]:
     men, women = basis["mortality.factor_men"], basis["mortality.factor_women"]
     offset = basis["pension_age.offset_years"]
     scenarios = [Scenario(f"Rentekurve {bp:+d} bp", {"curve.shift_bp": shift + bp}) for bp in (100, -100, 50, -50)]
+    by_term = basis["inflation.by_term"] or ()
+
+    def inflation_shifted(points: float) -> dict[str, object]:  # every year's rate, by term or not
+        return {"inflation.rate": inflation + points,
+                **({"inflation.by_term": [[year, rate + points] for year, rate in by_term]} if by_term else {})}
+
     scenarios += [
-        Scenario("Inflation +0,5 %-point", {"inflation.rate": inflation + 0.005}),
-        Scenario("Inflation -0,5 %-point", {"inflation.rate": inflation - 0.005}),
+        Scenario("Inflation +0,5 %-point", inflation_shifted(0.005)),
+        Scenario("Inflation -0,5 %-point", inflation_shifted(-0.005)),
         Scenario("Dødelighed +10 %", {"mortality.factor_men": men * 1.1, "mortality.factor_women": women * 1.1}),
         Scenario("Dødelighed -10 %", {"mortality.factor_men": men * 0.9, "mortality.factor_women": women * 0.9}),
         Scenario("Uden levetidsforbedringer", {"mortality.improvements": False}),

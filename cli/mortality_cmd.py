@@ -78,7 +78,7 @@ def show(
     files: Annotated[tuple[Path, Path] | None, typer.Option(
         "--files", metavar="MORT IMPR",
         help="Finanstilsynet's Benchmark_doedelighed<YYYY> and Benchmark_levetidsforbedringer<YYYY> "
-             "(csv or xlsx), in that order; the built-in 2024 benchmark when omitted.")] = None,
+             "(csv, xlsx or xls), in that order; the built-in 2024 benchmark when omitted.")] = None,
     benchmark_year: Annotated[int | None, typer.Option(
         "--benchmark-year", help="Benchmark year Y0 of --files; taken from the mortality file's name "
                                  "when omitted.", min=1900, max=2200)] = None,

@@ -17,7 +17,8 @@ from importlib import resources
 
 import numpy as np
 
-from tjenestemandspension.curves.curve import DiscountCurve
+from tjenestemandspension.curves.curve import DiscountCurve, round_as_published
+from tjenestemandspension.curves.rebuild import CurveParameters, LiquidRates
 from tjenestemandspension.curves.smith_wilson import SmithWilsonCurve, fit_eiopa_swaps, fit_eiopa_zero
 from tjenestemandspension.provenance import Provenance
 
@@ -52,7 +53,7 @@ def builtin_smith_wilson(with_va: bool = False) -> SmithWilsonCurve:
 def default_curve(with_va: bool = False) -> DiscountCurve:
     inputs = builtin_inputs()
     fitted = builtin_smith_wilson(with_va)
-    spots = np.round(fitted.spot(np.arange(1, MATURITIES + 1)), inputs["published_rounding_decimals"])
+    spots = round_as_published(fitted.spot(np.arange(1, MATURITIES + 1)), inputs["published_rounding_decimals"])
     provenance = inputs["provenance"]
     name = inputs["name"] if not with_va else inputs["name"].replace("uden VA", "med VA")
     return DiscountCurve(
@@ -78,3 +79,20 @@ def default_curve(with_va: bool = False) -> DiscountCurve:
             "va_bp": inputs["va_bp"] if with_va else None,
         },
     )
+
+
+def builtin_liquid_rates() -> tuple[LiquidRates, CurveParameters]:
+    """The default's inputs, for a rebuild: the what-ifs of `curve.method`, `curve.ufr`, …"""
+    inputs = builtin_inputs()
+    rates = LiquidRates(
+        maturities=np.asarray(inputs["liquid_maturities"], float),
+        rates=np.asarray(inputs["par_rates_net_of_cra"], float),
+        coupon_freq=inputs["coupon_freq"],
+        source=f"par swap rates net of CRA of the built-in default ({inputs['provenance']['source']})",
+    )
+    parameters = CurveParameters(
+        reference_date=dt.date.fromisoformat(inputs["reference_date"]), ufr=inputs["ufr"], llp=inputs["llp"],
+        cra_bp=inputs["cra_bp"], convergence_years=inputs["convergence_years"], country=inputs["country"],
+        code=inputs["code"])
+    return rates, parameters
+

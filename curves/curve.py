@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -17,6 +18,17 @@ import numpy as np
 
 from tjenestemandspension.curves.eiopa import EiopaTermStructure
 from tjenestemandspension.provenance import Provenance
+
+PUBLISHED_DECIMALS = 5
+
+
+def round_as_published(spots: np.ndarray, decimals: int = PUBLISHED_DECIMALS) -> np.ndarray:
+    """Spot rates rounded as EIOPA's workbooks round them: Excel's ROUND, which looks at
+    15 significant digits and rounds halves away from zero (so 0.020774999999999988, the
+    float noise of 0.020775, gives 0.02078)."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return np.array([float(Decimal(f"{value:.15g}").quantize(quantum, rounding=ROUND_HALF_UP))
+                     for value in np.asarray(spots, dtype=float)])
 
 
 @dataclass(frozen=True)
@@ -129,12 +141,14 @@ class DiscountCurve:
             provenance=Provenance(
                 source=f"EIOPA risk-free rate term structures, file {term_structure.source_file}",
                 date=term_structure.reference_date.isoformat(),
-                note=term_structure.code,
+                note=f"{term_structure.code}; reference date from {term_structure.reference_date_source}",
             ),
             reference_date=term_structure.reference_date,
             parameters={
                 "country": term_structure.country,
                 "code": term_structure.code,
+                "currency": term_structure.currency,
+                "reference_date_source": term_structure.reference_date_source,
                 "with_va": term_structure.with_va,
                 "coupon_freq": params.coupon_freq,
                 "llp": params.llp,

@@ -4,7 +4,8 @@ Finanstilsynet publishes each September `Benchmark_doedelighed<YYYY>` (observed
 mortality intensities) and `Benchmark_levetidsforbedringer<YYYY>` (expected yearly
 relative reduction of the intensity), both with one row per age 0..110 and the columns
 `Alder`, `Kvinder`, `Mænd`. The readers accept csv (semicolon or comma separated,
-decimal point or comma, UTF-8 with or without BOM, or cp1252) and xlsx, and validate
+decimal point or comma, UTF-8 with or without BOM, or cp1252), xlsx, and the old-style
+.xls in which Finanstilsynet published its files (2019, for one), and validate
 everything before anything is computed: every problem found is reported at once, each
 naming the file, the spreadsheet row (header = row 1), the column and the value.
 """
@@ -47,6 +48,8 @@ _EMPTY = "the file is empty; expected a header Alder, Kvinder, Mænd and one row
 
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XLS_SUFFIXES = (".xls",)
+_ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip; a workbook named .xls may be one
 
 # A plain decimal number; float() alone would also accept '1_000', 'nan' and 'inf'.
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -93,7 +96,7 @@ class BenchmarkTable:
 # --- public reader ---------------------------------------------------------------------
 
 def read_benchmark_table(path: str | Path, kind: str) -> BenchmarkTable:
-    """Read one of Finanstilsynet's tables (csv or xlsx) and validate it.
+    """Read one of Finanstilsynet's tables (csv, xlsx or xls) and validate it.
 
     `kind` is "mortality" (intensities >= 0) or "improvement" (rates in (-1, 1)).
     Raises `InputError` listing every problem found.
@@ -107,14 +110,19 @@ def read_benchmark_table(path: str | Path, kind: str) -> BenchmarkTable:
     if not path.is_file():
         raise InputError.single("expected a file, found a directory or special file", file=name)
     suffix = path.suffix.casefold()
-    if suffix == ".xls":
-        raise InputError.single("an old-style .xls workbook: save it as .xlsx or .csv", file=name)
-    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
-        raise InputError.single("expected a .csv or .xlsx file", file=name)
+    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES + XLS_SUFFIXES:
+        raise InputError.single("expected a .csv, .xlsx or .xls file", file=name)
     content = _read_bytes(path)
     if not content.strip():
         raise InputError.single(_EMPTY, file=name)
-    sheet = _csv_sheet(content, name) if suffix in CSV_SUFFIXES else _xlsx_sheet(path, name)
+    if suffix in CSV_SUFFIXES:
+        sheet = _csv_sheet(content, name)
+    elif suffix in XLSX_SUFFIXES:
+        sheet = _xlsx_sheet(path, name)
+    elif content.startswith(_ZIP_MAGIC):  # openpyxl goes by the name, so it gets the bytes
+        sheet = _xlsx_sheet(io.BytesIO(content), name)
+    else:
+        sheet = _xls_sheet(content, name)
 
     values = _parse_table(sheet, name, kind)
     digest = hashlib.sha256(content).hexdigest()
@@ -187,7 +195,7 @@ def _csv_sheet(content: bytes, name: str) -> _Sheet:
     return _Sheet([(number, row) for number, row in enumerate(reader, start=1)], delimiter)
 
 
-def _xlsx_sheet(path: Path, name: str) -> _Sheet:
+def _xlsx_sheet(path: Path | io.BytesIO, name: str) -> _Sheet:
     # imported here: openpyxl is slow to import and csv users never need it
     import openpyxl
 
@@ -205,10 +213,35 @@ def _xlsx_sheet(path: Path, name: str) -> _Sheet:
         raise InputError.single(f"not a readable .xlsx workbook ({type(error).__name__})", file=name) from None
     finally:
         workbook.close()
+    return _workbook_sheet(sheets, name)
+
+
+def _xls_sheet(content: bytes, name: str) -> _Sheet:
+    """An old-style Excel workbook (BIFF, .xls), read by xlrd: numbers as floats, text as text."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=content)
+    except Exception as error:  # noqa: BLE001 - xlrd's, olefile's and struct errors alike
+        raise InputError.single(f"not a readable .xls workbook ({type(error).__name__})", file=name) from None
+
+    def value(cell) -> object:
+        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+            return None
+        if cell.ctype == xlrd.XL_CELL_ERROR:  # shown as Excel shows it, then refused as not a number
+            return xlrd.error_text_from_code.get(cell.value, "#ERROR")
+        return cell.value
+
+    sheets = [list(enumerate(([value(c) for c in sheet.row(r)] for r in range(sheet.nrows)), start=1))
+              for sheet in book.sheets()]
+    return _workbook_sheet(sheets, name)
+
+
+def _workbook_sheet(sheets: list[list[Row]], name: str) -> _Sheet:
+    """The first sheet with the expected header; else the first sheet, whose missing
+    columns then get reported."""
     if not any(_cells_present(cells) for rows in sheets for _, cells in rows):
         raise InputError.single(_EMPTY, file=name)
-    # the first sheet with the expected header; else the first sheet, whose missing
-    # columns then get reported
     for rows in sheets:
         if _find_header(rows) is not None:
             return _Sheet(rows, None)

@@ -56,8 +56,24 @@ class Reference:
         self.r = improvement_values
         self.y0 = benchmark_year
         self.i = basis["inflation.rate"]
+        self.by_term = basis["inflation.by_term"] or ()
         self._survival_cache = {}
-        self._v = [(1 + self.i) ** (k / 12) * float(curve.discount(k / 12)) for k in range(HORIZON + 2)]
+        self._v = [self.indexation(k / 12) * float(curve.discount(k / 12)) for k in range(HORIZON + 2)]
+
+    def indexation(self, t: float) -> float:
+        """I(t): the product of the yearly rates (from the term table, else the flat rate),
+        a fractional year geometrically."""
+        if not self.by_term:
+            return (1 + self.i) ** t
+
+        def rate(year: int) -> float:
+            return next((r for up_to, r in self.by_term if year <= up_to), self.i)
+
+        growth, year = 1.0, 1
+        while year <= t:
+            growth *= 1 + rate(year)
+            year += 1
+        return growth * (1 + rate(year)) ** (t - (year - 1))
 
     # --- mortality and discounting, per month --------------------------------------
     def intensity(self, sex: int, a0: int, k: int) -> float:

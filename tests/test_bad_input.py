@@ -60,7 +60,7 @@ EXPECTED: dict[str, list[str]] = {
         ("basis_choice_misspelt.toml, key 'valuation.active_basis': value 'acrued': expected one of "
          "accrued, projected"),
         ("basis_choice_misspelt.toml, key 'curve.source': value 'EIOPA-2024': expected one of builtin, "
-         "eiopa, flat"),
+         "eiopa, flat, par_rates"),
     ],
     # valuation date as the text '31-12-2024'
     "basis_date_as_danish_text.toml": [
@@ -130,7 +130,7 @@ EXPECTED: dict[str, list[str]] = {
     # misspelt keys (inflation.rte, spouse.age_diference_years)
     "basis_unknown_key.toml": [
         ("basis_unknown_key.toml, key 'inflation.rte': unknown basis key; known keys in [inflation]: "
-         "inflation.rate"),
+         "inflation.rate, inflation.by_term"),
         ("basis_unknown_key.toml, key 'spouse.age_diference_years': unknown basis key; known keys in "
          "[spouse]: spouse.fraction, spouse.fraction_deferred, "
          "spouse.min_service_years_on_death_in_service, spouse.marriage_probability_men, "

@@ -100,8 +100,8 @@ def test_bad_values_and_keys(tmp_path):
         load_basis(overrides=["inflation.rat=1", "curve.source=foo", "inflation.rate=abc", "spouse.fraction=1.5",
                               "pension_age.reduction_table_1=[0.1]"])
     assert messages(caught.value) == [
-        "--set, key 'inflation.rat': unknown basis key; known keys in [inflation]: inflation.rate",
-        "--set, key 'curve.source': value 'foo': expected one of builtin, eiopa, flat",
+        "--set, key 'inflation.rat': unknown basis key; known keys in [inflation]: inflation.rate, inflation.by_term",
+        "--set, key 'curve.source': value 'foo': expected one of builtin, eiopa, flat, par_rates",
         "--set, key 'inflation.rate': value 'abc': expected a number from -0.05 to 0.25",
         "--set, key 'spouse.fraction': value '1.5': expected a number from 0 to 1",
         "--set, key 'pension_age.reduction_table_1': value '[0.1]': expected a list of 6 numbers between 0 and 1"]

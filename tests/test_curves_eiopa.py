@@ -194,5 +194,5 @@ def test_qb_reader_unknown_code(tmp_path):
     workbook.save(tmp_path / "qb.xlsx")
     u, qb = read_qb(tmp_path / "qb.xlsx", "EUR")
     assert list(u) == [1.0] and list(qb) == [-1.5]
-    with pytest.raises(InputError, match="currency code 'DK' not found in row 10; codes found: EUR"):
+    with pytest.raises(InputError, match="curve code 'DK' not found in row 10; codes found: EUR"):
         read_qb(tmp_path / "qb.xlsx", "DK")

@@ -149,3 +149,21 @@ def test_convergence_point():
     assert convergence_point(20) == 60
     assert convergence_point(50) == 90
     assert convergence_point(10) == 60
+    # the file's own convergence period wins: Sweden's is 10 years after an LLP of 10
+    assert convergence_point(10, 10) == 20
+    assert convergence_point(50, 40) == 90
+
+
+def test_a_maturity_off_the_coupon_grid_is_refused():
+    """1.2 years is no coupon date of an annual swap: refused, not moved to 1.0."""
+    with pytest.raises(ValueError, match=r"^maturity 1\.2 is not a coupon date of a swap with 1 coupon\(s\) a year "
+                                         r"\(a multiple of 1 years\)$"):
+        calibrate_swaps([1, 1.2, 2], [0.02, 0.021, 0.022], 0.033, 0.1)
+    with pytest.raises(ValueError, match="maturity 0.3, 1.1 is not a coupon date .* multiple of 0.5 years"):
+        calibrate_swaps([0.3, 1.1, 2], [0.02, 0.021, 0.022], 0.033, 0.1, coupon_freq=2)
+    with pytest.raises(ValueError, match="two swaps have the same maturity"):
+        calibrate_swaps([1, 1, 2], [0.02, 0.021, 0.022], 0.033, 0.1)
+    # on the grid of quarterly coupons 1.25 is a coupon date
+    curve = calibrate_swaps([1.25, 2], [0.02, 0.022], 0.033, 0.1, coupon_freq=4)
+    dates = np.arange(1, 6) / 4
+    assert 0.02 / 4 * curve.discount(dates).sum() + curve.discount([1.25])[0] == pytest.approx(1.0, abs=1e-12)

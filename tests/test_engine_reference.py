@@ -18,6 +18,8 @@ BASES = {
         "curve.source=flat", "curve.rate=0.025", "mortality.improvements=false", "mortality.factor_men=1.2",
         "mortality.factor_women=0.9", "pension_age.early_retirement_reduction=false"],
     "mid-year valuation date, shifted curve": ["valuation.date=2025-06-30", "curve.shift_bp=-75"],
+    "inflation by term, supplement": ["inflation.by_term=[[5, 0.031], [10, 0.024]]", "inflation.rate=0.019",
+                                      "supplement.early_supplement_full=24000"],
 }
 
 

@@ -325,8 +325,8 @@ def test_workbook_problems_use_spreadsheet_rows(tmp_path):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("m.xls", "m.xls: an old-style .xls workbook: save it as .xlsx or .csv"),
-    ("m.json", "m.json: expected a .csv or .xlsx file"),
+    ("m.xls", "m.xls: not a readable .xls workbook (XLRDError)"),
+    ("m.json", "m.json: expected a .csv, .xlsx or .xls file"),
 ])
 def test_unsupported_file_types(tmp_path, name, message):
     (tmp_path / name).write_text("{}", encoding="utf-8")
@@ -336,3 +336,15 @@ def test_unsupported_file_types(tmp_path, name, message):
 def test_unknown_kind_is_a_programming_error(tmp_path):
     with pytest.raises(ValueError):
         read_benchmark_table(write_csv(tmp_path / "m.csv", sample_rows()), "mortal")
+
+
+# --- Finanstilsynet's old-style .xls ---------------------------------------------------------
+
+def test_an_xlsx_named_xls_is_read_as_the_workbook_it_is(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Alder", "Kvinder", "Mænd"])
+    for age, women, men in sample_rows():
+        workbook.active.append([int(age), float(women), float(men)])
+    workbook.save(tmp_path / "Benchmark_doedelighed2030.xls")
+    table = read_benchmark_table(tmp_path / "Benchmark_doedelighed2030.xls", "mortality")
+    np.testing.assert_array_equal(table.values, expected_values(sample_rows()))
