@@ -36,6 +36,7 @@ from tjenestemandspension.actuarial.basis import SETTINGS, Basis, BasisValue
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.register import Register
 from tjenestemandspension.actuarial.results import Valuation
+from tjenestemandspension.dates import months_between
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.provenance import Provenance
 
@@ -103,10 +104,6 @@ def parse_order(text: str | Sequence[str] | None) -> tuple[str, ...]:
         raise InputError([Problem(file="--order", value=",".join(groups),
                                   expected="expected each of " + ", ".join(DEFAULT_ORDER) + " exactly once")])
     return tuple(groups)
-
-
-def months_between(earlier: dt.date, later: dt.date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
 def _take(basis: Basis, source: Basis, keys: Sequence[str]) -> Basis:

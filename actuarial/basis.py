@@ -12,7 +12,6 @@ A value set without a source gets "basis file <name>" or "command line (--set)".
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import tomllib
@@ -22,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tjenestemandspension.dates import is_month_end
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.provenance import Provenance
 
@@ -557,7 +557,7 @@ def _checked(basis: Basis) -> Basis:
     if not 1990 <= date.year <= 2100:  # a typing error (2204 for 2024), and beyond any curve or table
         problems.append(Problem(file=origin("valuation.date"), key="valuation.date", value=date.isoformat(),
                                 expected="expected a valuation date in the years 1990 to 2100"))
-    elif date.day != calendar.monthrange(date.year, date.month)[1]:
+    elif not is_month_end(date):
         problems.append(Problem(file=origin("valuation.date"), key="valuation.date", value=date.isoformat(),
                                 expected="expected the last day of a month"))
     if basis["curve.source"] == "eiopa":

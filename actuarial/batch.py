@@ -10,6 +10,7 @@ journal and working paper are its own. Booked balances come from a small CSV
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,7 @@ from tjenestemandspension.actuarial.journal import make_journal, parse_booked
 from tjenestemandspension.actuarial.register_io import CANONICAL_BY_NAME, RegisterTable, normalise_header, read_table, register_from_table
 from tjenestemandspension.actuarial.run import InputFile, Run, input_files, run_id_of, sha256_file
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.textfiles import decode_text, sniff_separator
 
 REGISTER_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
 NO_MUNICIPALITY = "(uden kommune)"
@@ -140,24 +142,29 @@ def read_booked_file(path: Path) -> dict[str, Decimal]:
     """municipality;booked (or kommune;bogført) → the booked balance of each kommune."""
     if not path.is_file():
         raise InputError.single("booked-balance file not found", file=str(path))
-    frame = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    names = {normalise_header(c): c for c in frame.columns}
-    kommune = names.get("municipality") or names.get("kommune")
-    booked = names.get("booked") or names.get("bogfoert") or names.get("bogført")
+    text, _ = decode_text(path.read_bytes(), str(path), "booked-balance file")
+    lines = text.splitlines()
+    separator = sniff_separator(lines[0] if lines else "")
+    rows = [(number, row) for number, row in enumerate(csv.reader(lines, delimiter=separator), start=1) if row]
+    header = [name.strip() for name in rows[0][1]] if rows else []
+    names = {normalise_header(name): position for position, name in enumerate(header)}
+    kommune = names.get("municipality", names.get("kommune"))
+    booked = names.get("booked", names.get("bogfoert"))
     if kommune is None or booked is None:
         raise InputError.single("expected the columns municipality;booked (or kommune;bogført)", file=str(path))
     balances: dict[str, Decimal] = {}
     problems = []
-    for index, row in frame.iterrows():
-        name = row[kommune].strip()
+    for number, row in rows[1:]:
+        name = row[kommune].strip() if kommune < len(row) else ""
+        amount_text = row[booked] if booked < len(row) else ""
         try:
-            amount = parse_booked(row[booked])
+            amount = parse_booked(amount_text, option=str(path))
         except InputError as error:
-            problems += [Problem(file=str(path), row=index + 2, column=booked, value=row[booked],
+            problems += [Problem(file=str(path), row=number, column=header[booked], value=amount_text,
                                  expected=p.expected) for p in error.problems]
             continue
         if name in balances:
-            problems.append(Problem(file=str(path), row=index + 2, column=kommune, value=name,
+            problems.append(Problem(file=str(path), row=number, column=header[kommune], value=name,
                                     expected="expected each kommune once"))
         balances[name] = amount
     if problems:

@@ -17,6 +17,8 @@ import pandas as pd
 from tjenestemandspension.actuarial.register_io import read_register
 from tjenestemandspension.actuarial.rundir import RunFolder
 from tjenestemandspension.actuarial.register import STATUS_DANISH_SINGULAR, STATUS_NAMES
+from tjenestemandspension.danish import danish_number
+from tjenestemandspension.textfiles import read_output_csv
 
 SINGULAR = dict(zip(STATUS_NAMES, STATUS_DANISH_SINGULAR))
 
@@ -34,9 +36,7 @@ def _persons(run: RunFolder) -> pd.DataFrame:
     if name.endswith(".parquet"):
         frame = pd.read_parquet(run.folder / name)
     else:
-        frame = pd.read_csv(run.folder / name, sep=";", decimal=",", encoding="utf-8-sig",
-                            dtype={"person_id": str, "unit": str, "municipality": str}, keep_default_na=False,
-                            na_values=[""])
+        frame = read_output_csv(run.folder / name, dtype={"person_id": str, "unit": str, "municipality": str})
     return frame.set_index("person_id")
 
 
@@ -64,7 +64,7 @@ def _reason(row: pd.Series, basis_differs: bool) -> str:
     if not pd.isna(row["service_a"]) and not pd.isna(row["service_b"]) and row["service_a"] != row["service_b"]:
         reasons.append(f"pensionsår {row['service_a']:g} → {row['service_b']:g}")
     if not pd.isna(row.get("salary_a")) and not pd.isna(row.get("salary_b")) and row["salary_a"] != row["salary_b"]:
-        reasons.append(f"løn {row['salary_a']:,.0f} → {row['salary_b']:,.0f}".replace(",", "."))
+        reasons.append(f"løn {danish_number(row['salary_a'])} → {danish_number(row['salary_b'])}")
     if row["age_a"] != row["age_b"]:
         reasons.append(f"alder {int(row['age_b'] - row['age_a']):+d} mdr.")
     if not reasons:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from tjenestemandspension.actuarial.assumptions import Assumptions
-from tjenestemandspension.actuarial.projection import GRID, completed_months, project
+from tjenestemandspension.actuarial.projection import GRID, project
 from tjenestemandspension.actuarial.register import STATUS_NAMES, Register
+from tjenestemandspension.dates import completed_months
 
 SHOWN_MONTHS = (1, 12)
 

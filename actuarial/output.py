@@ -33,9 +33,11 @@ import pandas as pd
 from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, Journal
 from tjenestemandspension.actuarial.results import EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
 from tjenestemandspension import __version__
+from tjenestemandspension.danish import danish_date, kroner_text
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.rounding import to_ore
+from tjenestemandspension.textfiles import write_csv
 
-CSV_OPTIONS = dict(sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\n", na_rep="")
 MANIFEST = "manifest.json"
 PARQUET_THRESHOLD = 200_000  # persons; above it the per-person results are written as Parquet
 LIBRARIES = ("numpy", "pandas", "scipy", "pyarrow", "openpyxl", "xlsxwriter", "typer")
@@ -66,19 +68,10 @@ class Pseudonyms:
                 else "HMAC-SHA256 of person_id with a random key for this run")
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, **CSV_OPTIONS)
-
-
-def kroner_text(amount: Decimal) -> str:
-    """Decimal kroner as the journal writes them: 1234567,89 (no thousands separator)."""
-    return f"{amount:.2f}".replace(".", ",")
-
-
 def journal_frame(journal: Journal) -> pd.DataFrame:
     if not journal.lines:  # nothing to post: one explanatory line, no amounts
         row = {column: "" for column in JOURNAL_COLUMNS}
-        row.update(bilagsdato=journal.valuation_date.strftime("%d-%m-%Y"),
+        row.update(bilagsdato=danish_date(journal.valuation_date),
                    regnskabsår=journal.valuation_date.year, tekst=journal.note, reference=journal.reference)
         return pd.DataFrame([row], columns=list(JOURNAL_COLUMNS))
     rows = []
@@ -222,7 +215,7 @@ def analysis_frame(analysis) -> pd.DataFrame:
     rows = []
     previous = None
     for number, step in enumerate(analysis.steps, start=1):
-        level = Decimal(repr(step.liability)).quantize(Decimal("0.01"))
+        level = to_ore(step.liability)
         if step.category in ("primo", "ultimo"):
             amount = level
         else:
@@ -306,7 +299,7 @@ def write_rollforward(rollforward, journal: Journal | None, basis_text: str, run
     with output_folder(target, force) as folder:
         if journal is not None:
             write_csv(journal_frame(journal), folder / "journal.csv")
-        lines = pd.DataFrame([{"post": label, "beløb": kroner_text(Decimal(repr(amount)).quantize(Decimal("0.01")))}
+        lines = pd.DataFrame([{"post": label, "beløb": kroner_text(amount)}
                               for label, amount in rollforward.lines()])
         write_csv(lines, folder / "rollforward.csv")
         (folder / "basis.toml").write_text(basis_text, encoding="utf-8")

@@ -41,21 +41,17 @@ from tjenestemandspension.actuarial.register import (
     UNKNOWN,
     Register,
 )
-from tjenestemandspension.actuarial.rules import BenefitRules, round_half_up, whole_years
+from tjenestemandspension.actuarial.rules import BenefitRules
 from tjenestemandspension.curves import DiscountCurve
+from tjenestemandspension.dates import completed_months, is_month_end
 from tjenestemandspension.mortality import HORIZON_MONTHS, SEX_MEN, SEX_WOMEN, MortalityBasis
+from tjenestemandspension.rounding import round_half_up, whole_years
 
 SENTINEL = HORIZON_MONTHS + 1  # month index with zero survival
 GRID = HORIZON_MONTHS + 2  # months 0..SENTINEL
 JOINT_CELLS = 4_000_000  # pair × month cells of joint survival computed at once (≈ 32 MB an array)
 FEW_CHUNKS = 4  # up to this many chunks, find each chunk's persons by a mask instead of sorting
 N_STATUS = len(STATUS_NAMES)
-
-
-def completed_months(dates: np.ndarray, valuation_date: dt.date) -> np.ndarray:
-    """Completed months between each date and V (V a month end: the month of V counts)."""
-    v_month = (valuation_date.year - 1970) * 12 + valuation_date.month - 1
-    return v_month - dates.astype("datetime64[M]").astype(np.int64)
 
 
 def birth_years(dates: np.ndarray) -> np.ndarray:
@@ -220,7 +216,7 @@ def _spouse_cohorts(register: Register, rules: BenefitRules, age_months: np.ndar
 def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
             mortality: MortalityBasis, inflation: float, rules: BenefitRules) -> Projection:
     """Value every person of the register: components and expected monthly payments."""
-    if (valuation_date + dt.timedelta(days=1)).day != 1:
+    if not is_month_end(valuation_date):
         raise ValueError("the valuation date must be a month end")
     n_persons = len(register)
     status = register.status

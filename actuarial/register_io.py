@@ -56,6 +56,7 @@ from tjenestemandspension.actuarial.register import (
 )
 from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.textfiles import UTF8, decode_text, sniff_separator
 
 FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1
 
@@ -217,7 +218,7 @@ class RegisterTable:
     frame: pd.DataFrame
     source: str
     danish_numbers: bool
-    encoding: str = "utf-8"
+    encoding: str = UTF8
     row_numbers: np.ndarray | None = None
     header_row: int | None = FIRST_DATA_ROW - 1
     sheets: tuple[str, ...] = ()
@@ -247,34 +248,6 @@ def read_table(path: str | Path) -> RegisterTable:
                             file=str(path))
 
 
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
-
-
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        if _UTF8_SEQUENCE.search(data, 0, error.start) or _UTF8_SEQUENCE.search(data, error.end):
-            # UTF-8 letters elsewhere: rows added in another program; read as Windows-1252,
-            # the UTF-8 rows' æ, ø and å would silently become Ã¦, Ã¸ and Ã¥
-            raise InputError.single(
-                "holds text that is not UTF-8 although the file's other rows are (Windows-1252 "
-                "rows added to a UTF-8 file?); save the register as CSV UTF-8", file=str(path), row=line) from None
-        try:
-            return data.decode("cp1252"), "windows-1252"
-        except UnicodeDecodeError:
-            raise InputError.single(
-                "holds bytes that are neither UTF-8 nor Windows-1252 text; save the register as "
-                "CSV UTF-8", file=str(path), row=line) from None
-
-
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {sep: header_line.count(sep) for sep in (";", "\t", ",")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] > 0 else ","
-
-
 @contextmanager
 def _csv_field_limit(size: int) -> Iterator[None]:
     """Python's csv module refuses fields above 128 KiB; a register's header or a bad row
@@ -292,18 +265,12 @@ def _read_csv(path: Path) -> RegisterTable:
     if not re.search(rb"[^\s\xef\xbb\xbf]", data):
         raise InputError.single("the file is empty; expected a header row with the register columns",
                                 file=str(path))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError.single("is UTF-16 text (as Excel saves \"Unicode text\"); save the register as CSV UTF-8",
-                                file=str(path))
-    if b"\x00" in data[:4096]:
-        raise InputError.single("is not a text file (it holds NUL bytes); expected a CSV register",
-                                file=str(path))
-    text, encoding = _decode(path, data)
-    if encoding != "utf-8":
+    text, encoding = decode_text(data, str(path), "register")
+    if encoding != UTF8:
         data = text.encode("utf-8")
     text = text.lstrip("\ufeff")
     header_line = re.match(r"[^\r\n]*", text).group()
-    delimiter = _sniff_delimiter(header_line)
+    delimiter = sniff_separator(header_line)
     with _csv_field_limit(len(header_line)):
         try:
             header = next(csv.reader([header_line], delimiter=delimiter, strict=True), [])

@@ -18,9 +18,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tjenestemandspension.actuarial.analysis import months_between
 from tjenestemandspension.actuarial.assumptions import resolve_curve
 from tjenestemandspension.actuarial.rundir import RunFolder
+from tjenestemandspension.danish import danish_number
+from tjenestemandspension.dates import is_month_end, months_between
 from tjenestemandspension.errors import InputError, Problem
 
 RECALCULATION_INTERVAL_YEARS = 5
@@ -71,7 +72,7 @@ def roll_forward(prior: RunFolder, to_date: dt.date, payments: Decimal, accrual:
                  accrual_rate: float | None = None, salaries: Decimal | None = None) -> RollForward:
     prior_date = dt.date.fromisoformat(prior.manifest["valuation_date"])
     problems = []
-    if (to_date + dt.timedelta(days=1)).day != 1:
+    if not is_month_end(to_date):
         problems.append(Problem(file="--to", value=to_date.isoformat(), expected="expected the last day of a month"))
     if to_date <= prior_date:
         problems.append(Problem(file="--to", value=to_date.isoformat(),
@@ -99,7 +100,7 @@ def roll_forward(prior: RunFolder, to_date: dt.date, payments: Decimal, accrual:
         accrued, text = float(accrual), "angivet beløb"
     elif accrual_rate is not None:
         accrued = accrual_rate * float(salaries)
-        text = f"{accrual_rate:.2%} af pensionsgivende lønsum {float(salaries):,.0f} kr.".replace(",", ".")
+        text = f"{accrual_rate:.2%} af pensionsgivende lønsum {danish_number(float(salaries))} kr."
     else:
         accrued, text = 0.0, "ikke angivet: 0"
     return RollForward(

@@ -13,18 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.rounding import whole_years
 
-WHOLE_YEARS_EPSILON = 1e-9  # floor(x + 1e-9): 10.1 + 26.9 counts as 37 whole years
 REDUCTION_FIRST_AGE = 60
-
-
-def whole_years(years: np.ndarray) -> np.ndarray:
-    return np.floor(np.asarray(years, dtype=float) + WHOLE_YEARS_EPSILON)
-
-
-def round_half_up(x: np.ndarray) -> np.ndarray:
-    """round() with halves up, robust to 12·A landing a hair below a half."""
-    return np.floor(np.asarray(x, dtype=float) + 0.5 + WHOLE_YEARS_EPSILON).astype(np.int64)
 
 
 @dataclass(frozen=True)

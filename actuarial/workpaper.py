@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, RECOGNITION_THRESHOLD, Journal, danish_date
+from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, RECOGNITION_THRESHOLD, Journal, must_be_recognised
 from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_DANISH_SINGULAR, STATUS_NAMES
 from tjenestemandspension.actuarial.results import Valuation
+from tjenestemandspension.danish import danish_date, danish_number, format_kroner
 from tjenestemandspension.mortality import MAX_TABLE_AGE, SEX_MEN, SEX_WOMEN
+from tjenestemandspension.rounding import to_ore
 
 PERSONS_SHEET_LIMIT = 100_000  # above this, the Personer sheet points to the per-person file
 KRONER = '#,##0.00 "kr."'
@@ -188,7 +190,7 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
 
     sheet.write(row, 0, "Regulering af 9.72.90.001", s.bold)
     row += 1
-    liability = Decimal(f"{valuation.total_liability:.2f}")
+    liability = to_ore(valuation.total_liability)
     lines = [("Beregnet forpligtelse", liability)]
     if journal is not None:
         lines += [("Bogført saldo 9.72.90.001 (kredit)", journal.booked),
@@ -204,8 +206,8 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
     else:
         sheet.write(row, 0, journal.note)
         row += 1
-    threshold = f"{RECOGNITION_THRESHOLD:,.0f}".replace(",", ".")
-    if liability > RECOGNITION_THRESHOLD:
+    threshold = danish_number(RECOGNITION_THRESHOLD)
+    if must_be_recognised(liability):
         rule = f"Forpligtelsen overstiger {threshold} kr. og skal indregnes i balancen (hensatte forpligtelser)."
     else:
         rule = (f"Forpligtelsen er på højst {threshold} kr.; hensatte forpligtelser under denne grænse er ikke "
@@ -268,8 +270,8 @@ def _persons(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperContext)
     if len(frame) > PERSONS_SHEET_LIMIT:
         for column, text in enumerate(headers):
             sheet.write(0, column, text, s.header)
-        sheet.write(1, 0, f"Registeret har {len(frame):,} personer, mere end arket viser "
-                          f"({PERSONS_SHEET_LIMIT:,}); se {context.persons_file}.".replace(",", "."))
+        sheet.write(1, 0, f"Registeret har {danish_number(len(frame))} personer, mere end arket viser "
+                          f"({danish_number(PERSONS_SHEET_LIMIT)}); se {context.persons_file}.")
         sheet.freeze_panes(1, 0)
         return
     formats = {c: (s.kroner if c in AMOUNT_FIELDS else None) for c in columns}
@@ -448,7 +450,7 @@ def write_rollforward_workpaper(path: Path, rollforward, journal: Journal | None
     rows = [["Etårig rente", f"{rollforward.rate:.5%}", f"{rollforward.curve_name}: den tidligere kørsels kurve"],
             ["Periode", f"{rollforward.years:g} år", f"{danish_date(rollforward.prior_date)} til "
                                                       f"{danish_date(rollforward.to_date)}"],
-            ["Optjening", f"{rollforward.accrual:,.2f}".replace(",", "_").replace(".", ",").replace("_", "."),
+            ["Optjening", format_kroner(rollforward.accrual),
              rollforward.accrual_text],
             ["Tidligere kørsel", rollforward.prior_run_id, "grundlaget er den tidligere kørsels basis.toml"]]
     s.table(assumptions, 0, ["Forudsætning", "Værdi", "Kilde"], rows, [None, None, s.wrap], [20, 24, 80])

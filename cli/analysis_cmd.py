@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +13,8 @@ import typer
 from tjenestemandspension.actuarial.analysis import analyse_change, parse_order
 from tjenestemandspension.actuarial.basis import load_basis
 from tjenestemandspension.actuarial.compare import compare_runs
-from tjenestemandspension.actuarial.journal import format_kroner, make_journal, parse_booked
-from tjenestemandspension.actuarial.output import check_output_folder, write_csv, write_rollforward, write_run
+from tjenestemandspension.actuarial.journal import make_journal, parse_booked
+from tjenestemandspension.actuarial.output import check_output_folder, write_rollforward, write_run
 from tjenestemandspension.actuarial.register_io import read_register
 from tjenestemandspension.actuarial.rollforward import roll_forward
 from tjenestemandspension.actuarial.rundir import open_run_folder
@@ -23,7 +22,9 @@ from tjenestemandspension.actuarial.run import run_valuation
 from tjenestemandspension.actuarial.sensitivities import load_scenarios, run_sensitivities, standard_scenarios
 from tjenestemandspension.cli.value_cmd import render_summary
 from tjenestemandspension import __version__
+from tjenestemandspension.danish import danish_number, danish_percent, format_kroner, parse_amount
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.textfiles import write_csv
 
 PriorOption = Annotated[Path, typer.Option("--prior", help="The output folder of the prior run (verified against "
                                                            "its manifest).")]
@@ -33,20 +34,6 @@ OutOption = Annotated[Path | None, typer.Option("--out", help="Output folder.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty output folder.")]
 BookedOption = Annotated[str | None, typer.Option("--booked", help="The balance of 9.72.90.001 in the ledger "
                                                                    "(negative); writes the journal.")]
-
-
-def _amount(text: str, option: str) -> Decimal:
-    """Kroner as typed: 1234567.89, 1.234.567,89 or 1234567,89."""
-    cleaned = text.strip().replace(" ", "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except ArithmeticError:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise InputError([Problem(file=option, value=text, expected="expected an amount in kroner")])
-    return amount
 
 
 def _date(text: str, option: str) -> dt.date:
@@ -120,10 +107,10 @@ def rollforward(
     target = out if out is not None else Path("tjp-output") / f"{to_date.isoformat()}-fremskrivning"
     check_output_folder(target, force)
     result = roll_forward(
-        prior_run, to_date, _amount(payments, "--payments"),
-        accrual=None if accrual is None else _amount(accrual, "--accrual"),
+        prior_run, to_date, parse_amount(payments, "--payments"),
+        accrual=None if accrual is None else parse_amount(accrual, "--accrual"),
         accrual_rate=accrual_rate,
-        salaries=None if salaries is None else _amount(salaries, "--salaries"))
+        salaries=None if salaries is None else parse_amount(salaries, "--salaries"))
     payload = json.dumps({"prior": prior_run.run_id, "to": to, "payments": payments, "accrual": accrual,
                           "rate": accrual_rate, "salaries": salaries, "booked": str(booked_amount),
                           "software": __version__}, sort_keys=True)
@@ -169,11 +156,11 @@ def sensitivities(
              f"{'Grundlag':<34}{format_kroner(result.base_liability):>24}"]
     for r in result.results:
         name = r.scenario.name + (" (egen)" if r.scenario.user_defined else "")
-        percent = f"{r.change_percent:+.2%}".replace(".", ",")
+        percent = danish_percent(r.change_percent, sign=True)
         lines.append(f"{name:<34}{format_kroner(r.liability):>24}{format_kroner(r.change):>22}{percent:>10}")
     lines.append("")
     for bp, years in sorted(result.durations.items()):
-        lines.append(f"Varighed (effektiv) ud fra ±{bp} bp: {years:.2f} år".replace(".", ","))
+        lines.append(f"Varighed (effektiv) ud fra ±{bp} bp: {danish_number(years, 2)} år")
     lines.append(f"Skrevet til {target}: {', '.join(files)}")
     typer.echo("\n".join(lines))
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from tjenestemandspension.actuarial import Register, load_basis, value
 from tjenestemandspension.actuarial.analysis import analyse_change
-from tjenestemandspension.actuarial.output import write_csv
+from tjenestemandspension.textfiles import write_csv
 from tjenestemandspension.actuarial.sensitivities import Scenario, run_sensitivities, standard_scenarios
 from tjenestemandspension.actuarial.synthetic import age_register, synthetic_register
 from tjenestemandspension.cli.main import app
