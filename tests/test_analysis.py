@@ -47,6 +47,28 @@ def steps_of(analysis) -> dict[str, float]:
     return named
 
 
+def test_the_aged_register_takes_its_assumptions_from_the_basis(registers):
+    """Widows' pensions, who is married, the spouse's age and when children leave follow
+    the basis given, not numbers of the generator's own."""
+    prior = registers[0]
+    basis = load_basis(overrides=["valuation.date=2024-12-31", "spouse.fraction=0.5", "spouse.age_difference_years=5",
+                                  "spouse.marriage_probability_men=1", "spouse.marriage_probability_women=1",
+                                  "benefit.child_pension_end_age=16"])
+    aged, _ = age_register(prior, V0, V1, retirements=False, new_pensioner=False, basis=basis)
+    widows = aged[aged["person_id"].str.endswith("-E")].set_index("person_id")
+    dead = prior.set_index("person_id").loc[[p[:-2] for p in widows.index]]
+    retired_gone = set(prior.loc[prior["status"] == "retired", "person_id"]) - set(aged["person_id"])
+    assert len(widows) == len(retired_gone) > 0  # everyone married: every dead pensioner leaves a spouse
+    assert np.allclose(widows["annual_pension"].to_numpy(), 0.5 * 1.02 * dead["annual_pension"].to_numpy(), atol=0.01)
+    months = (pd.to_datetime(widows["birth_date"]).dt.to_period("M").astype(int).to_numpy()
+              - pd.to_datetime(dead["birth_date"]).dt.to_period("M").astype(int).to_numpy())
+    assert set(np.where(dead["sex"] == "M", months, -months)) == {60}
+    children = aged[aged["status"] == "child"]
+    age = (pd.Timestamp(V1) - pd.to_datetime(children["birth_date"])).dt.days / 365.25
+    assert len(children) > 0 and age.max() < 16 <= ((pd.Timestamp(V1) - pd.to_datetime(
+        prior.loc[prior["status"] == "child", "birth_date"])).dt.days / 365.25).max()
+
+
 # --- the reconciliation -----------------------------------------------------------------
 
 def test_each_step_moves_in_the_expected_direction(registers):
