@@ -24,7 +24,8 @@ from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.journal import make_journal, parse_booked
 from tjenestemandspension.actuarial.register_io import CANONICAL_BY_NAME, RegisterTable, normalise_header, read_table, register_from_table
-from tjenestemandspension.actuarial.run import InputFile, Run, input_files, run_id_of, sha256_file
+from tjenestemandspension.actuarial.manifest import run_id, sha256_file
+from tjenestemandspension.actuarial.run import InputFile, Run, input_files, valuation_run_id
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import decode_text, sniff_separator
 
@@ -37,6 +38,11 @@ class BatchResult:
     runs: dict[str, Run] = field(default_factory=dict)  # kommune → its run, in input order
     skipped: dict[str, list[Problem]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # kommune → register file
+
+    @property
+    def run_id(self) -> str:
+        """The batch's id: its kommuner's run ids, in order."""
+        return run_id({"kommuner": [run.run_id for run in self.runs.values()]})
 
     @property
     def folders(self) -> dict[str, str]:
@@ -200,12 +206,12 @@ def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict
                 hashes[path] = InputFile("register", str(path.resolve()), sha256_file(path))
             inputs = (hashes[path],) + input_files(basis, None)
             kommune_booked = booked.get(name)
-            run_id = run_id_of(inputs, basis, kommune_booked, extra=name)
+            identity = valuation_run_id(inputs, basis, kommune_booked, extra=name)
             valuation = value(register, assumptions)
             journal = None
             if kommune_booked is not None:
-                journal = make_journal(basis.valuation_date, valuation.total_liability, kommune_booked, run_id)
-            result.runs[name] = Run(run_id=run_id, basis=basis, assumptions=assumptions, register=register,
+                journal = make_journal(basis.valuation_date, valuation.total_liability, kommune_booked, identity)
+            result.runs[name] = Run(run_id=identity, basis=basis, assumptions=assumptions, register=register,
                                     valuation=valuation, journal=journal, booked=kommune_booked, inputs=inputs)
             result.sources[name] = str(path)
     return result

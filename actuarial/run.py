@@ -8,8 +8,7 @@ and byte-identical CSV outputs.
 
 from __future__ import annotations
 
-import hashlib
-import json
+import datetime as dt
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -20,10 +19,11 @@ from tjenestemandspension.actuarial.assumptions import Assumptions, resolve_assu
 from tjenestemandspension.actuarial.basis import Basis, load_basis
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.journal import Journal, make_journal
+from tjenestemandspension.actuarial.manifest import run_id, sha256_file
 from tjenestemandspension.actuarial.register import Register
 from tjenestemandspension.actuarial.register_io import RegisterTable, read_table, register_from_table
 from tjenestemandspension.actuarial.results import Valuation
-from tjenestemandspension import __version__
+from tjenestemandspension.rounding import to_ore
 
 Phase = Callable[[str], object]  # a context manager factory: `with phase("reading"): ...`
 
@@ -47,14 +47,6 @@ class Run:
     inputs: tuple[InputFile, ...]
 
 
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def input_files(basis: Basis, register_path: str | Path | None) -> tuple[InputFile, ...]:
     """Every file the run reads, with its hash: the register, the basis file, and the
     curve and mortality files the basis names."""
@@ -70,17 +62,27 @@ def input_files(basis: Basis, register_path: str | Path | None) -> tuple[InputFi
     return tuple(InputFile(role, str(Path(path).resolve()), sha256_file(path)) for role, path in files)
 
 
-def run_id_of(inputs: Iterable[InputFile], basis: Basis, booked: Decimal | None, extra: str = "") -> str:
-    """12 hex digits that change whenever an input, the basis, the booked balance or the
-    software version does (paths do not matter, contents do)."""
-    payload = {
-        "software": __version__,
+def valuation_run_id(inputs: Iterable[InputFile], basis: Basis, booked: Decimal | None, extra: str = "") -> str:
+    """Changes whenever an input, the basis, the booked balance or the software version
+    does (paths do not matter, contents do)."""
+    return run_id({
         "inputs": sorted((f.role, f.sha256) for f in inputs),
         "basis": basis.to_plain(),
         "booked": None if booked is None else str(booked),
         "extra": extra,
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    })
+
+
+def rollforward_run_id(prior_run_id: str, to_date: dt.date, payments: Decimal, booked: Decimal,
+                       accrual: Decimal | None = None, accrual_rate: float | None = None,
+                       salaries: Decimal | None = None) -> str:
+    """Amounts count in øre, whatever way they were typed (50000000 or 50.000.000,00)."""
+    def ore(amount: Decimal | None) -> str | None:
+        return None if amount is None else str(to_ore(amount))
+
+    return run_id({"prior": prior_run_id, "to": to_date.isoformat(), "payments": ore(payments),
+                   "accrual": ore(accrual), "rate": accrual_rate, "salaries": ore(salaries),
+                   "booked": ore(booked)})
 
 
 def run_valuation(register_path: str | Path, basis_path: str | Path | None = None,
@@ -100,9 +102,9 @@ def run_valuation(register_path: str | Path, basis_path: str | Path | None = Non
     with step("valuation"):
         valuation = value(register, assumptions)
     inputs = input_files(basis, register_path)
-    run_id = run_id_of(inputs, basis, booked)
+    identity = valuation_run_id(inputs, basis, booked)
     journal = None
     if booked is not None:
-        journal = make_journal(basis.valuation_date, valuation.total_liability, booked, reference=run_id)
-    return Run(run_id=run_id, basis=basis, assumptions=assumptions, register=register, valuation=valuation,
+        journal = make_journal(basis.valuation_date, valuation.total_liability, booked, reference=identity)
+    return Run(run_id=identity, basis=basis, assumptions=assumptions, register=register, valuation=valuation,
                journal=journal, booked=booked, inputs=inputs)

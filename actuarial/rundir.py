@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tjenestemandspension.actuarial.basis import Basis, load_basis
-from tjenestemandspension.actuarial.output import MANIFEST, sha256_bytes
-from tjenestemandspension.actuarial.run import sha256_file
+from tjenestemandspension.actuarial.manifest import MANIFEST, sha256_file
 from tjenestemandspension.errors import InputError, Problem
 
 
@@ -70,7 +69,7 @@ def output_problems(folder: Path, manifest: dict, strict: bool = False) -> list[
         path = folder / name
         if not path.is_file():
             problems.append(Problem(file=str(path), expected="is missing: the folder is not complete"))
-        elif sha256_bytes(path) != expected:
+        elif sha256_file(path) != expected:
             problems.append(Problem(file=str(path), expected="was changed after the run (its sha256 differs from "
                                                              "manifest.json)"))
     if strict:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -18,10 +16,9 @@ from tjenestemandspension.actuarial.output import check_output_folder, write_rol
 from tjenestemandspension.actuarial.register_io import read_register
 from tjenestemandspension.actuarial.rollforward import roll_forward
 from tjenestemandspension.actuarial.rundir import open_run_folder
-from tjenestemandspension.actuarial.run import run_valuation
+from tjenestemandspension.actuarial.run import rollforward_run_id, run_valuation
 from tjenestemandspension.actuarial.sensitivities import load_scenarios, run_sensitivities, standard_scenarios
 from tjenestemandspension.cli.value_cmd import render_summary
-from tjenestemandspension import __version__
 from tjenestemandspension.danish import danish_number, danish_percent, format_kroner, parse_amount
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import write_csv
@@ -106,15 +103,13 @@ def rollforward(
     prior_run = open_run_folder(prior, need_inputs=("curve",))
     target = out if out is not None else Path("tjp-output") / f"{to_date.isoformat()}-fremskrivning"
     check_output_folder(target, force)
-    result = roll_forward(
-        prior_run, to_date, parse_amount(payments, "--payments"),
-        accrual=None if accrual is None else parse_amount(accrual, "--accrual"),
-        accrual_rate=accrual_rate,
-        salaries=None if salaries is None else parse_amount(salaries, "--salaries"))
-    payload = json.dumps({"prior": prior_run.run_id, "to": to, "payments": payments, "accrual": accrual,
-                          "rate": accrual_rate, "salaries": salaries, "booked": str(booked_amount),
-                          "software": __version__}, sort_keys=True)
-    run_id = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+    payments_amount = parse_amount(payments, "--payments")
+    accrual_amount = None if accrual is None else parse_amount(accrual, "--accrual")
+    salaries_amount = None if salaries is None else parse_amount(salaries, "--salaries")
+    result = roll_forward(prior_run, to_date, payments_amount, accrual=accrual_amount, accrual_rate=accrual_rate,
+                          salaries=salaries_amount)
+    run_id = rollforward_run_id(prior_run.run_id, to_date, payments_amount, booked_amount, accrual_amount,
+                                accrual_rate, salaries_amount)
     journal = make_journal(to_date, result.liability, booked_amount, reference=run_id,
                            basis_text="efter fremskrivning (ikke aktuarmæssig genberegning)")
     basis_text = (prior_run.folder / "basis.toml").read_text(encoding="utf-8")

@@ -12,7 +12,8 @@ import typer
 from tjenestemandspension.actuarial.basis import load_basis
 from tjenestemandspension.actuarial.batch import municipalities_in
 from tjenestemandspension.actuarial.journal import parse_booked
-from tjenestemandspension.actuarial.output import Pseudonyms, check_output_folder, write_run
+from tjenestemandspension.actuarial.output import check_output_folder, write_run
+from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
 from tjenestemandspension.actuarial.register_io import read_table
 from tjenestemandspension.actuarial.run import Run, run_valuation

@@ -259,6 +259,29 @@ def test_rollforward_chains_and_warns_after_five_years(tmp_path, registers):
     assert "genberegnes aktuarmæssigt mindst hvert 5. år" in result.output
 
 
+def test_the_same_rollforward_typed_two_ways_has_one_run_id(tmp_path, registers):
+    """The run id hashes the amounts, not the option text: 50000000 and 50.000.000,00 are
+    one payment, and give one run id (the journal's reference) and identical files."""
+    prior, _, _ = registers
+    write_csv(prior, tmp_path / "register.csv")
+    assert invoke("value", tmp_path / "register.csv", "--set", "valuation.date=2023-12-31",
+                  "--out", tmp_path / "r0").exit_code == 0
+    typings = {"plain": ("50000000", "1000000.5", "-900000000", "20241231"),
+               "danish": ("50.000.000,00", "1.000.000,50", "-900.000.000,00", "2024-12-31")}
+    references = {}
+    for name, (payments, accrual, booked, to) in typings.items():
+        result = invoke("rollforward", "--prior", tmp_path / "r0", "--to", to, "--payments", payments,
+                        "--accrual", accrual, f"--booked={booked}", "--out", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        references[name] = read_csv(tmp_path / name / "journal.csv")["reference"].iloc[0]
+    assert references["plain"] == references["danish"]
+    for file in ("journal.csv", "rollforward.csv"):
+        assert (tmp_path / "plain" / file).read_bytes() == (tmp_path / "danish" / file).read_bytes()
+    result = invoke("rollforward", "--prior", tmp_path / "r0", "--to", "2024-12-31", "--payments", "50000000,01",
+                    "--accrual", "1000000,50", "--booked=-900000000", "--out", tmp_path / "other")
+    assert read_csv(tmp_path / "other" / "journal.csv")["reference"].iloc[0] != references["plain"]
+
+
 def test_rollforward_bad_input(tmp_path, registers):
     prior, _, _ = registers
     write_csv(prior, tmp_path / "register.csv")
