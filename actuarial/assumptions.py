@@ -1,68 +1,83 @@
-"""From a basis to the objects the engine computes with.
+"""The assumptions the engine computes with: a basis resolved into objects.
 
-This is an edge: it reads the curve and mortality files a basis names. The engine
-itself only receives the resulting `Assumptions`.
+`Assumptions` holds the discount curve (the basis' shift applied), the mortality basis
+(its factors, improvements and adjustment applied), the inflation rate and the benefit
+rules, with the basis they come from. The curve and the mortality tables as read
+(`source_curve`, `source_mortality`) are kept beside them, so that a basis that differs
+only in its settings (a shift, a factor, the inflation, a rule) gets its assumptions
+without reading any file again: `derive` builds them from sources already read, and
+is pure. Reading the sources is the edge's job (resolve.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.rules import BenefitRules
-from tjenestemandspension.curves import DiscountCurve, default_curve, read_term_structures
-from tjenestemandspension.mortality import MortalityBasis, default_mortality_basis, load_mortality_basis
-from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.curves import DiscountCurve
+from tjenestemandspension.mortality import MortalityBasis
+
+# the settings that say which file or table a source is read from; the others only modify it
+CURVE_SOURCE_KEYS = ("curve.source", "curve.file", "curve.country", "curve.with_va", "curve.rate")
+MORTALITY_SOURCE_KEYS = ("mortality.source", "mortality.mortality_file", "mortality.improvement_file",
+                         "mortality.benchmark_year")
 
 
 @dataclass(frozen=True)
 class Assumptions:
     valuation_date: dt.date
     curve: DiscountCurve  # with the basis' shift applied
-    mortality: MortalityBasis
+    mortality: MortalityBasis  # with the basis' factors, improvements and adjustment
     inflation: float
     rules: BenefitRules
     basis: Basis
+    source_curve: DiscountCurve  # as read, before the shift
+    source_mortality: MortalityBasis  # the tables as read, before the basis' changes
 
 
-def resolve_curve(basis: Basis) -> DiscountCurve:
-    source = basis["curve.source"]
-    if source == "builtin":
-        if basis["curve.country"].casefold() != "denmark":
-            raise InputError([Problem(
-                key="curve.country", value=basis["curve.country"],
-                expected="expected Denmark for the built-in curve; set curve.source = eiopa and "
-                         "curve.file to use another country's curve")])
-        curve = default_curve(basis["curve.with_va"])
-    elif source == "eiopa":
-        curve = DiscountCurve.from_eiopa(
-            read_term_structures(basis["curve.file"], basis["curve.country"], basis["curve.with_va"]))
-    else:
-        curve = DiscountCurve.flat(basis["curve.rate"], provenance=basis.provenance("curve.rate"))
-    return curve.shifted(basis["curve.shift_bp"])
-
-
-def resolve_mortality(basis: Basis) -> MortalityBasis:
-    if basis["mortality.source"] == "builtin":
-        table = default_mortality_basis()
-    else:
-        table = load_mortality_basis(basis["mortality.mortality_file"], basis["mortality.improvement_file"],
-                                     benchmark_year=basis["mortality.benchmark_year"])
-    return table.with_changes(
-        factor_men=basis["mortality.factor_men"],
-        factor_women=basis["mortality.factor_women"],
-        improvements=basis["mortality.improvements"],
-        adjustment_betas=basis["mortality.adjustment_betas"],
-    )
-
-
-def resolve_assumptions(basis: Basis) -> Assumptions:
+def assemble(basis: Basis, source_curve: DiscountCurve, source_mortality: MortalityBasis) -> Assumptions:
+    """The assumptions of `basis` on the given sources."""
     return Assumptions(
         valuation_date=basis.valuation_date,
-        curve=resolve_curve(basis),
-        mortality=resolve_mortality(basis),
+        curve=source_curve.shifted(basis["curve.shift_bp"]),
+        mortality=source_mortality.with_changes(
+            factor_men=basis["mortality.factor_men"],
+            factor_women=basis["mortality.factor_women"],
+            improvements=basis["mortality.improvements"],
+            adjustment_betas=basis["mortality.adjustment_betas"],
+        ),
         inflation=basis["inflation.rate"],
         rules=BenefitRules.from_basis(basis),
         basis=basis,
+        source_curve=source_curve,
+        source_mortality=source_mortality,
     )
+
+
+def known_source_curve(basis: Basis, known: Iterable[Assumptions]) -> DiscountCurve | None:
+    """The source curve of `basis` if one of `known` read it already."""
+    return next((a.source_curve for a in known if _same(a.basis, basis, CURVE_SOURCE_KEYS)), None)
+
+
+def known_source_mortality(basis: Basis, known: Iterable[Assumptions]) -> MortalityBasis | None:
+    """The mortality tables of `basis` if one of `known` read them already."""
+    return next((a.source_mortality for a in known if _same(a.basis, basis, MORTALITY_SOURCE_KEYS)), None)
+
+
+def derive(basis: Basis, known: Iterable[Assumptions]) -> Assumptions:
+    """The assumptions of `basis` from sources one of `known` has read; nothing is read.
+
+    ValueError when `basis` names a curve or mortality source none of them has.
+    """
+    known = tuple(known)
+    curve, mortality = known_source_curve(basis, known), known_source_mortality(basis, known)
+    if curve is None or mortality is None:
+        raise ValueError("the basis names a curve or mortality source that has not been read")
+    return assemble(basis, curve, mortality)
+
+
+def _same(a: Basis, b: Basis, keys: tuple[str, ...]) -> bool:
+    return all(a[key] == b[key] for key in keys)

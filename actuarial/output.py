@@ -128,6 +128,22 @@ def valuation_manifest(run, kind: str = "valuation") -> dict[str, object]:
     )
 
 
+def analysis_manifest(analysis, prior_run_id: str) -> dict[str, object]:
+    """What the manifest of an ændringsanalyse adds: the prior run and every step."""
+    return {"prior_run_id": prior_run_id, "analysis": {
+        "order": list(analysis.order), "operating_expense_c": analysis.operating_expense,
+        "residual": analysis.residual,
+        "steps": [{"category": s.category, "description": s.description, "amount": s.amount}
+                  for s in analysis.steps]}}
+
+
+def sensitivities_manifest(result) -> dict[str, object]:
+    """What the manifest of a sensitivity run adds: each scenario and the durations."""
+    return {"sensitivities": [{"id": r.scenario.id, "scenario": r.scenario.name, "overrides": r.scenario.overrides,
+                               "liability": r.liability} for r in result.results],
+            "durations": {f"{bp}bp": d for bp, d in result.durations.items()}}
+
+
 def analysis_frame(analysis) -> pd.DataFrame:
     """The steps in øre that add up exactly: the liability after each step is rounded to
     øre and each step is the difference of consecutive rounded liabilities."""

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tjenestemandspension.cli.common import report_errors
-from tjenestemandspension.curves import DiscountCurve, default_curve, read_term_structures
+from tjenestemandspension.curves import DiscountCurve, default_curve, eiopa_discount_curve, read_term_structures
 
 curve_app = typer.Typer(help="EIOPA discount curves.", no_args_is_help=True)
 
@@ -67,5 +67,5 @@ def show(
             typer.echo("note: the built-in default is Denmark; --country applies to --file", err=True)
         curve = default_curve(with_va)
     else:
-        curve = DiscountCurve.from_eiopa(read_term_structures(file, country, with_va))
+        curve = eiopa_discount_curve(read_term_structures(file, country, with_va))
     typer.echo(render_curve(curve.shifted(shift_bp)))

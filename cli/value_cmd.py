@@ -123,7 +123,7 @@ EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skippe
 
 def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, force: bool,
                  persons_format: str, pseudonyms, table, phases: Phases, pseudonym_map: Path | None) -> None:
-    from tjenestemandspension.actuarial.assumptions import resolve_assumptions
+    from tjenestemandspension.actuarial.resolve import resolve_assumptions
     from tjenestemandspension.actuarial.batch import read_booked_file, run_batch
     from tjenestemandspension.actuarial.output import write_batch
 

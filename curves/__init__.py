@@ -2,7 +2,13 @@
 
 from tjenestemandspension.curves.builtin import builtin_smith_wilson, default_curve
 from tjenestemandspension.curves.curve import DiscountCurve
-from tjenestemandspension.curves.eiopa import EiopaTermStructure, list_countries, read_qb, read_term_structures
+from tjenestemandspension.curves.eiopa import (
+    EiopaTermStructure,
+    eiopa_discount_curve,
+    list_countries,
+    read_qb,
+    read_term_structures,
+)
 from tjenestemandspension.curves.smith_wilson import (
     SmithWilsonCurve,
     calibrate_swaps,
@@ -20,6 +26,7 @@ __all__ = [
     "calibrate_swaps",
     "calibrate_zero",
     "default_curve",
+    "eiopa_discount_curve",
     "find_alpha",
     "fit_eiopa_swaps",
     "fit_eiopa_zero",

@@ -15,7 +15,6 @@ from types import MappingProxyType
 
 import numpy as np
 
-from tjenestemandspension.curves.eiopa import EiopaTermStructure
 from tjenestemandspension.provenance import Provenance
 
 
@@ -116,32 +115,4 @@ class DiscountCurve:
             source="flat",
             provenance=provenance or Provenance(source="flat rate set in the basis"),
             parameters={"rate": float(rate)},
-        )
-
-    @classmethod
-    def from_eiopa(cls, term_structure: EiopaTermStructure) -> "DiscountCurve":
-        params = term_structure.parameters
-        va = "med VA" if term_structure.with_va else "uden VA"
-        return cls(
-            spots=term_structure.spots,
-            name=f"EIOPA RFR {term_structure.reference_date.isoformat()} {term_structure.country} {va}",
-            source="eiopa",
-            provenance=Provenance(
-                source=f"EIOPA risk-free rate term structures, file {term_structure.source_file}",
-                date=term_structure.reference_date.isoformat(),
-                note=term_structure.code,
-            ),
-            reference_date=term_structure.reference_date,
-            parameters={
-                "country": term_structure.country,
-                "code": term_structure.code,
-                "with_va": term_structure.with_va,
-                "coupon_freq": params.coupon_freq,
-                "llp": params.llp,
-                "convergence_years": params.convergence_years,
-                "ufr": params.ufr,
-                "alpha": params.alpha,
-                "cra_bp": params.cra_bp,
-                "va_bp": params.va_bp,
-            },
         )

@@ -24,7 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from tjenestemandspension.curves.curve import DiscountCurve
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.provenance import Provenance
 
 SPOT_SHEETS = {False: "RFR_spot_no_VA", True: "RFR_spot_with_VA"}
 QB_SHEETS = {False: "SW_Qb_no_VA", True: "SW_Qb_with_VA"}
@@ -278,3 +280,33 @@ def read_qb(path: str | Path, currency_code: str, with_va: bool = False) -> tupl
         raise InputError.single(f"no Qb values under '{currency_code}' in row {QB_CODE_ROW + 1}",
                                 file=source)
     return np.asarray(dates), np.asarray(values)
+
+
+def eiopa_discount_curve(term_structure: EiopaTermStructure) -> DiscountCurve:
+    """The discount curve of an EIOPA term structure: its annual spot table, with the
+    file, reference date and Smith-Wilson parameters as provenance."""
+    params = term_structure.parameters
+    va = "med VA" if term_structure.with_va else "uden VA"
+    return DiscountCurve(
+        spots=term_structure.spots,
+        name=f"EIOPA RFR {term_structure.reference_date.isoformat()} {term_structure.country} {va}",
+        source="eiopa",
+        provenance=Provenance(
+            source=f"EIOPA risk-free rate term structures, file {term_structure.source_file}",
+            date=term_structure.reference_date.isoformat(),
+            note=term_structure.code,
+        ),
+        reference_date=term_structure.reference_date,
+        parameters={
+            "country": term_structure.country,
+            "code": term_structure.code,
+            "with_va": term_structure.with_va,
+            "coupon_freq": params.coupon_freq,
+            "llp": params.llp,
+            "convergence_years": params.convergence_years,
+            "ufr": params.ufr,
+            "alpha": params.alpha,
+            "cra_bp": params.cra_bp,
+            "va_bp": params.va_bp,
+        },
+    )

@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from tjenestemandspension.actuarial import Register, load_basis, read_register, resolve_assumptions, value
+from tjenestemandspension.actuarial import Register, load_basis, read_register, register_from_frame, resolve_assumptions, value
 from tjenestemandspension.actuarial.results import AMOUNT_COLUMNS
 from tjenestemandspension.errors import InputError
 
@@ -373,4 +373,4 @@ def test_fuzzed_data_frames(operations):
     header, rows = mutate(COLUMNS, TYPED_ROWS, operations, None)
     width = len(header)
     frame = pd.DataFrame([(row + [None] * width)[:width] for row in rows], columns=header, dtype=object)
-    valued_or_rejected(lambda: Register.from_frame(frame, V, source="frame"))
+    valued_or_rejected(lambda: register_from_frame(frame, V, source="frame"))
