@@ -13,7 +13,7 @@ from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import SETTINGS, Basis, default_basis, load_basis
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.register import STATUS_NAMES, Register
-from tjenestemandspension.actuarial.register_io import read_register, register_from_frame
+from tjenestemandspension.actuarial.member_register import read_register, register_from_frame
 from tjenestemandspension.actuarial.resolve import resolve_assumptions
 from tjenestemandspension.actuarial.results import Valuation
 from tjenestemandspension.actuarial.rules import BenefitRules

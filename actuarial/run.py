@@ -28,7 +28,8 @@ from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.journal import Journal, make_journal
 from tjenestemandspension.actuarial.manifest import run_id, sha256_file
 from tjenestemandspension.actuarial.register import Register
-from tjenestemandspension.actuarial.register_io import RegisterTable, read_register, read_table, register_from_table
+from tjenestemandspension.actuarial.member_register import read_member_table, read_register, register_from_table
+from tjenestemandspension.actuarial.table_reading import RawTable
 from tjenestemandspension.actuarial.resolve import resolve_assumptions, resolve_curve
 from tjenestemandspension.actuarial.results import Valuation
 from tjenestemandspension.actuarial.rollforward import PriorRun, RollForward, roll_forward
@@ -100,7 +101,7 @@ def rollforward_run_id(prior_run_id: str, to_date: dt.date, payments: Decimal, b
 def run_valuation(register_path: str | Path, basis_path: str | Path | None = None,
                   overrides: Iterable[str] = (), booked: Decimal | None = None,
                   phase: Phase | None = None, basis: Basis | None = None,
-                  table: RegisterTable | None = None) -> Run:
+                  table: RawTable | None = None) -> Run:
     """Read, validate and value; `phase` (optional) reports progress by phase; `table`:
     the register file already read (not yet validated)."""
     step = phase or (lambda _name: nullcontext())
@@ -109,7 +110,7 @@ def run_valuation(register_path: str | Path, basis_path: str | Path | None = Non
             basis = load_basis(basis_path, overrides)
         assumptions = resolve_assumptions(basis)
     with step("register"):
-        register = register_from_table(table if table is not None else read_table(register_path),
+        register = register_from_table(table if table is not None else read_member_table(register_path),
                                        basis.valuation_date)
     with step("valuation"):
         valuation = value(register, assumptions)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from tjenestemandspension.actuarial.basis import Basis, default_basis, load_basis
 from tjenestemandspension.actuarial.engine import value
-from tjenestemandspension.actuarial.register_io import register_from_frame
+from tjenestemandspension.actuarial.member_register import register_from_frame
 from tjenestemandspension.actuarial.resolve import resolve_assumptions
 from tjenestemandspension.actuarial.rules import BenefitRules
 from tjenestemandspension.dates import months_between

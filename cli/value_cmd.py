@@ -15,7 +15,7 @@ from tjenestemandspension.actuarial.journal import parse_booked
 from tjenestemandspension.actuarial.output import check_output_folder, write_run
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
-from tjenestemandspension.actuarial.register_io import read_table
+from tjenestemandspension.actuarial.member_register import read_member_table
 from tjenestemandspension.actuarial.run import Run, run_valuation
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
@@ -97,7 +97,7 @@ def value(
         table = None
         if not register.is_dir():
             with phases("reading"):
-                table = read_table(register)
+                table = read_member_table(register)
         if table is None or len(municipalities_in(table)) > 1:
             if booked is not None:
                 raise InputError([Problem(file="--booked", value=booked, expected=(
