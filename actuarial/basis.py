@@ -26,6 +26,13 @@ from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.provenance import Provenance
 
 DEFAULT_BASIS_FILE = "default_basis.toml"
+# Ranges of table entries and of the valuation date: beyond them a value is a typing
+# error (2204 for 2024), and the engine would compute nonsense from it.
+TABLE_AGES = (50, 80)  # payout and state pension ages
+LADDER_YEARS = (1, 50)  # the pension percentage ladder's steps
+LADDER_POINTS = (0, 10)  # points a year
+BETA_RANGE = (-5, 5)  # the company adjustment's β
+VALUATION_YEARS = (1990, 2100)  # within every curve and mortality table
 
 
 # --- value types -------------------------------------------------------------------
@@ -119,7 +126,6 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     length: int | None = None
-    required: bool = True  # False: may be absent (then `None`)
 
     @property
     def expected(self) -> str:
@@ -167,12 +173,16 @@ class Setting:
                 raise _Invalid(self.expected)
         # tables' entries have ranges too: beyond them a value is a typing error, and the
         # engine would compute nonsense (negative pensions, overflow) from it
-        if self.kind == "age_table" and any(not 50 <= age <= 80 for _, age in value):
-            raise _Invalid(f"{self.expected}, with ages from 50 to 80")
-        if self.kind == "ladder" and any(not (1 <= years <= 50 and 0 <= points <= 10) for years, points in value):
-            raise _Invalid(f"{self.expected}, up to at most 50 years and with 0 to 10 points a year")
-        if self.kind == "betas" and value and any(not -5 <= beta <= 5 for beta in value):
-            raise _Invalid(f"{self.expected}, each from -5 to 5")
+        low, high = TABLE_AGES
+        if self.kind == "age_table" and any(not low <= age <= high for _, age in value):
+            raise _Invalid(f"{self.expected}, with ages from {low} to {high}")
+        (fewest, most), (least, highest) = LADDER_YEARS, LADDER_POINTS
+        if self.kind == "ladder" and any(not (fewest <= years <= most and least <= points <= highest)
+                                         for years, points in value):
+            raise _Invalid(f"{self.expected}, up to at most {most} years and with {least} to {highest} points a year")
+        low, high = BETA_RANGE
+        if self.kind == "betas" and value and any(not low <= beta <= high for beta in value):
+            raise _Invalid(f"{self.expected}, each from {low} to {high}")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if (self.minimum is not None and value < self.minimum) or (
                 self.maximum is not None and value > self.maximum
@@ -241,24 +251,22 @@ SETTINGS: tuple[Setting, ...] = (
             "`projected` (service to pension start).", choices=("accrued", "projected")),
     Setting("curve.source", "choice", "Where the discount curve comes from.",
             choices=("builtin", "eiopa", "flat")),
-    Setting("curve.file", "path", "EIOPA_RFR_YYYYMMDD_Term_Structures.xlsx (source `eiopa`).",
-            required=False),
+    Setting("curve.file", "path", "EIOPA_RFR_YYYYMMDD_Term_Structures.xlsx (source `eiopa`)."),
     Setting("curve.country", "text", "Country column of EIOPA's file (source `eiopa`)."),
     Setting("curve.with_va", "bool", "Use EIOPA's curve with volatility adjustment (not the prescribed one)."),
     Setting("curve.rate", "float", "Annual rate of a flat curve (source `flat`).",
-            minimum=-0.05, maximum=0.5, required=False),
+            minimum=-0.05, maximum=0.5),
     Setting("curve.shift_bp", "float", "Parallel shift of every annual spot rate, in basis points.",
             minimum=-1000, maximum=1000),
     Setting("mortality.source", "choice", "Where the mortality benchmark comes from.",
             choices=("builtin", "files")),
     Setting("mortality.mortality_file", "path",
-            "Finanstilsynet's Benchmark_doedelighed<YYYY> (csv or xlsx; source `files`).", required=False),
+            "Finanstilsynet's Benchmark_doedelighed<YYYY> (csv or xlsx; source `files`)."),
     Setting("mortality.improvement_file", "path",
-            "Finanstilsynet's Benchmark_levetidsforbedringer<YYYY> (csv or xlsx; source `files`).",
-            required=False),
+            "Finanstilsynet's Benchmark_levetidsforbedringer<YYYY> (csv or xlsx; source `files`)."),
     Setting("mortality.benchmark_year", "int",
             "Benchmark year Y0 of the files; taken from the mortality file's name when absent.",
-            minimum=1990, maximum=2100, required=False),
+            minimum=1990, maximum=2100),
     Setting("mortality.improvements", "bool", "Apply the longevity improvements."),
     Setting("mortality.factor_men", "float", "Multiplicative factor on men's intensities.",
             minimum=0.0, maximum=10.0),
@@ -266,7 +274,7 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0.0, maximum=10.0),
     Setting("mortality.adjustment_betas", "betas",
             "Optional company adjustment: β for the four age functions on knots 40/60/80/100 "
-            "(mu · exp(Σ β_i g_i(age))).", required=False),
+            "(mu · exp(Σ β_i g_i(age)))."),
     Setting("inflation.rate", "float", "Annual indexation of pensions, deferred pensions and salaries' pension basis.",
             minimum=-0.05, maximum=0.25),
     Setting("pension_age.offset_years", "float",
@@ -554,9 +562,10 @@ def _checked(basis: Basis) -> Basis:
                                     expected=f"a value is needed because {because}"))
 
     date = basis["valuation.date"]
-    if not 1990 <= date.year <= 2100:  # a typing error (2204 for 2024), and beyond any curve or table
+    first, last = VALUATION_YEARS
+    if not first <= date.year <= last:
         problems.append(Problem(file=origin("valuation.date"), key="valuation.date", value=date.isoformat(),
-                                expected="expected a valuation date in the years 1990 to 2100"))
+                                expected=f"expected a valuation date in the years {first} to {last}"))
     elif not is_month_end(date):
         problems.append(Problem(file=origin("valuation.date"), key="valuation.date", value=date.isoformat(),
                                 expected="expected the last day of a month"))

@@ -26,6 +26,11 @@ from tjenestemandspension.mortality import MAX_TABLE_AGE, SEX_MEN, SEX_WOMEN
 from tjenestemandspension.rounding import to_ore
 
 PERSONS_SHEET_LIMIT = 100_000  # above this, the Personer sheet points to the per-person file
+A4_PAPER = 9  # xlsxwriter's paper code
+WIDTH_SAMPLE_ROWS = 2000  # column widths are judged from the first rows
+MAX_COLUMN_WIDTH = 60
+MAX_NAME_COLUMN_WIDTH = 40  # person ids, units, kommuner
+METHOD_ROW_HEIGHT = 90  # points: the analysis' method text wraps over several lines
 KRONER = '#,##0.00 "kr."'
 STATUS_LABEL = dict(zip(STATUS_NAMES, STATUS_DANISH))
 PERSON_HEADERS = {
@@ -98,7 +103,7 @@ def _write(sheet, row: int, column: int, value: object, cell_format) -> None:
         sheet.write_string(row, column, str(value), cell_format)
 
 
-def _widths(headers: list[str], rows: list[list[object]], sample: int = 2000) -> list[int]:
+def _widths(headers: list[str], rows: list[list[object]], sample: int = WIDTH_SAMPLE_ROWS) -> list[int]:
     widths = []
     for column, header in enumerate(headers):
         longest = max([len(word) for word in str(header).split()] + [8])
@@ -108,7 +113,7 @@ def _widths(headers: list[str], rows: list[list[object]], sample: int = 2000) ->
                 longest = max(longest, len(f"{float(value):,.2f}") + 4)
             elif value is not None:
                 longest = max(longest, len(str(value)))
-        widths.append(min(longest + 2, 60))
+        widths.append(min(longest + 2, MAX_COLUMN_WIDTH))
     return widths
 
 
@@ -138,7 +143,7 @@ def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, c
 def _print_setup(workbook: xlsxwriter.Workbook, context: WorkpaperContext) -> None:
     for sheet in workbook.worksheets():  # printed working papers: landscape, one page wide
         sheet.set_landscape()
-        sheet.set_paper(9)  # A4
+        sheet.set_paper(A4_PAPER)
         sheet.fit_to_pages(1, 0)
         sheet.set_footer(f"&L{context.title}&C&A&R{context.run_id}  side &P af &N")
         if sheet.name not in ("Oversigt", "Fremskrivning"):
@@ -167,6 +172,8 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
         ("Register", context.register_name),
         ("Kommune(r)", ", ".join(sorted({m for m in valuation.register.municipality if m})) or "(ikke angivet)"),
     ]
+    if valuation.ignored_columns:  # the user should know what the register held that was not used
+        info.append(("Kolonner, der ikke indgår", valuation.ignored_columns))
     row = 2
     for label, text in info:
         sheet.write(row, 0, label, s.bold)
@@ -295,7 +302,8 @@ def _persons(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperContext)
     for column_index, column in enumerate(columns):
         width = 20 if column in AMOUNT_FIELDS else max(12, len(PERSON_HEADERS[column]) + 2)
         if column in ("unit", "municipality", "person_id"):
-            width = max(width, min(40, max((len(str(v)) for v in data[column][:2000]), default=8) + 2))
+            longest = max((len(str(v)) for v in data[column][:WIDTH_SAMPLE_ROWS]), default=8)
+            width = max(width, min(MAX_NAME_COLUMN_WIDTH, longest + 2))
         sheet.set_column(column_index, column_index, width)
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, len(frame), len(columns) - 1)
@@ -396,7 +404,7 @@ def _analysis(sheet, s: _Sheets, analysis) -> None:
     row += 1
     sheet.write(row, 2, "Metode", s.bold)
     sheet.write(row + 1, 2, analysis.method, s.wrap)
-    sheet.set_row(row + 1, 90)
+    sheet.set_row(row + 1, METHOD_ROW_HEIGHT)
 
 
 def _sensitivities(sheet, s: _Sheets, result) -> None:

@@ -24,6 +24,7 @@ from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import write_csv
 
 EXAMPLE_BOOKED = "-950000000"  # the example kommune's fictitious ledger balance of 9.72.90.001
+IGNORED_COLUMNS = "Kolonner i registeret, som ikke indgår i beregningen"
 
 
 def default_output_folder(valuation_date) -> Path:
@@ -50,6 +51,8 @@ def render_summary(run: Run, target: Path, files: list[str]) -> str:
         lines.append(f"{'regulering (' + journal.kind + ')':<30}{format_kroner(journal.regulation):>24}")
         lines.append(journal.note)
     lines.append("")
+    if valuation.ignored_columns:
+        lines += [f"{IGNORED_COLUMNS}: {valuation.ignored_columns}", ""]
     lines.append(f"Skrevet til {target}: {', '.join(files)}")
     return "\n".join(lines)
 
@@ -152,6 +155,8 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     total = sum(run.valuation.total_liability for run in result.runs.values())
     persons = danish_number(sum(len(run.register) for run in result.runs.values()))
     lines.append(f"{'i alt':<30}{persons:>10}{format_kroner(total):>24}")
+    lines += [f"{IGNORED_COLUMNS} ({name}): {run.valuation.ignored_columns}"
+              for name, run in result.runs.items() if run.valuation.ignored_columns]
     lines.append(f"Skrevet til {target}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en mappe pr. "
                  f"kommune ({', '.join(result.folders.values())})")
     typer.echo("\n".join(lines))

@@ -67,11 +67,6 @@ class DiscountCurve:
         beyond = log_p[n] - last_forward * (t - n)
         return np.exp(np.where(t <= n, inside, beyond))
 
-    def spot_rate(self, t: float | np.ndarray) -> np.ndarray:
-        """Annually compounded spot rate implied by P(t), for t > 0."""
-        t = np.asarray(t, dtype=float)
-        return self.discount(t) ** (-1.0 / t) - 1.0
-
     def forward_rates(self) -> np.ndarray:
         """Annual forward rates for years 1..N: P(n−1)/P(n) − 1."""
         log_p: np.ndarray = self._log_discount  # type: ignore[attr-defined]
