@@ -10,7 +10,8 @@ Public API (used alike by the CLI and notebooks):
 """
 
 from tjenestemandspension.actuarial.assumptions import Assumptions
-from tjenestemandspension.actuarial.basis import SETTINGS, Basis, default_basis, load_basis
+from tjenestemandspension.actuarial.basis import SETTINGS, Basis
+from tjenestemandspension.actuarial.basis_files import default_basis, load_basis
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.register import STATUS_NAMES, Register
 from tjenestemandspension.actuarial.member_register import read_register, register_from_frame

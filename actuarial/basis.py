@@ -2,7 +2,7 @@
 
 A basis is the built-in default (`actuarial/data/default_basis.toml`), optionally a
 user's TOML file on top of it, and optionally `--set key=value` overrides on top of
-that. Keys are dotted (`inflation.rate`); `SETTINGS` below is the authoritative list,
+that (basis_files.py reads the files; everything here works on their tables). Keys are dotted (`inflation.rate`); `SETTINGS` below is the authoritative list,
 and docs/basis.md documents every one of them.
 
 A value in a TOML file is either plain (`rate = 0.025`) or carries its provenance
@@ -17,7 +17,6 @@ import math
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from tjenestemandspension.dates import is_month_end
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.provenance import Provenance
 
-DEFAULT_BASIS_FILE = "default_basis.toml"
 # Ranges of table entries and of the valuation date: beyond them a value is a typing
 # error (2204 for 2024), and the engine would compute nonsense from it.
 TABLE_AGES = (50, 80)  # payout and state pension ages
@@ -581,47 +579,25 @@ def _checked(basis: Basis) -> Basis:
     return basis
 
 
-def default_basis_text() -> str:
-    return resources.files("tjenestemandspension.actuarial").joinpath("data", DEFAULT_BASIS_FILE).read_text("utf-8")
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise InputError.single("basis file not found", file=str(path))
-    try:
-        return tomllib.loads(path.read_text("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError.single("is not UTF-8 text; expected a TOML basis file", file=str(path)) from None
-    except tomllib.TOMLDecodeError as error:
-        raise InputError.single(f"is not valid TOML ({error}); expected a basis file", file=str(path)) from None
-    except (IsADirectoryError, PermissionError, OSError) as error:
-        raise InputError.single(f"cannot be read ({error.strerror})", file=str(path)) from None
-
-
-def load_basis(path: str | Path | None = None, overrides: Iterable[str] | Mapping[str, Any] = ()) -> Basis:
-    """The default basis, with a user's basis file and `key=value` overrides on top.
-
-    Relative file paths in a basis file are relative to that file's folder; given with
-    --set, relative to the current folder. Both are stored as absolute paths.
-    """
+def basis_from_tables(default: Mapping[str, Any], user: tuple[str, Mapping[str, Any], Path] | None = None,
+                      overrides: Iterable[str] | Mapping[str, Any] = ()) -> Basis:
+    """The basis of the default tables, a user's tables on top (`(name, tables, folder)`:
+    relative file paths are relative to that folder) and `key=value` overrides on top of
+    that (relative paths: to the current folder). Paths are stored absolute."""
     values: dict[str, BasisValue] = {}
-    default_flat, problems = _flatten(tomllib.loads(default_basis_text()), "default basis")
+    default_flat, problems = _flatten(default, "default basis")
     problems += _apply_layer(values, default_flat, "default basis", "built-in default", None)
     if problems:  # the shipped default is wrong: a bug, not bad input
         raise RuntimeError("; ".join(map(str, problems)))
     files: tuple[str, ...] = ()
-    if path is not None:
-        path = Path(path)
-        flat, problems = _flatten(_read_toml(path), str(path))
-        problems += _apply_layer(values, flat, str(path), f"basis file {path.name}", path.resolve().parent)
+    if user is not None:
+        name, tables, folder = user
+        flat, problems = _flatten(tables, name)
+        problems += _apply_layer(values, flat, name, f"basis file {Path(name).name}", folder)
         if problems:
             raise InputError(problems)
-        files = (str(path),)
+        files = (name,)
     basis = _checked(Basis(values=values, files=files))
     if overrides:
         basis = basis.with_overrides(overrides)
     return basis
-
-
-def default_basis() -> Basis:
-    return load_basis()

@@ -22,7 +22,8 @@ import pandas as pd
 
 from tjenestemandspension.actuarial.analysis import Analysis, analyse_change
 from tjenestemandspension.actuarial.assumptions import Assumptions
-from tjenestemandspension.actuarial.basis import Basis, load_basis
+from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.basis_files import load_basis
 from tjenestemandspension.actuarial.compare import ComparedRun
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.journal import Journal, make_journal

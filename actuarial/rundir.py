@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tjenestemandspension.actuarial.basis import Basis, load_basis
+from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.basis_files import load_basis
 from tjenestemandspension.actuarial.manifest import MANIFEST, sha256_file
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import read_output_csv

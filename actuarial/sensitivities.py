@@ -15,16 +15,13 @@ everything here is pure.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.register import Register
-from tjenestemandspension.errors import InputError, Problem
 
 
 RATE_SHIFTS_BP = (100, 50)  # the shifts, up and down, that give the durations
@@ -81,31 +78,6 @@ def standard_scenarios(basis: Basis) -> list[Scenario]:
     ]
     if offset >= 1:
         scenarios.append(Scenario("pension-age-1", "Pensionsalder -1 år", {"pension_age.offset_years": offset - 1}))
-    return scenarios
-
-
-def load_scenarios(path: str | Path) -> list[Scenario]:
-    """User scenarios from TOML: one table per scenario, dotted keys quoted, absolute values.
-
-        [scenario."Rente -25 bp"]
-        "curve.shift_bp" = -25
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError.single("scenario file not found", file=str(path))
-    try:
-        content = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError.single(f"is not valid TOML ({error}); expected scenario tables", file=str(path)) from None
-    tables = content.get("scenario")
-    if not isinstance(tables, dict) or not tables or set(content) != {"scenario"}:
-        raise InputError.single('expected tables [scenario."name"] with "key" = value lines', file=str(path))
-    scenarios = []
-    for name, overrides in tables.items():
-        if not isinstance(overrides, dict) or not overrides:
-            raise InputError([Problem(file=str(path), key=f"scenario.{name}",
-                                      expected="expected at least one \"key\" = value override")])
-        scenarios.append(Scenario(OWN_PREFIX + str(name), str(name), dict(overrides), user_defined=True))
     return scenarios
 
 

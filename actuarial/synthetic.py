@@ -15,7 +15,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from tjenestemandspension.actuarial.basis import Basis, default_basis, load_basis
+from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.basis_files import default_basis, load_basis
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.member_register import register_from_frame
 from tjenestemandspension.actuarial.resolve import resolve_assumptions

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tjenestemandspension.actuarial.analysis import parse_order
-from tjenestemandspension.actuarial.basis import load_basis
+from tjenestemandspension.actuarial.basis_files import load_basis, load_scenarios
 from tjenestemandspension.actuarial.compare import compare_runs
 from tjenestemandspension.actuarial.journal import parse_booked
 from tjenestemandspension.actuarial.output import (
@@ -28,7 +28,7 @@ from tjenestemandspension.actuarial.run import (
     run_sensitivity_analysis,
     scenario_bases,
 )
-from tjenestemandspension.actuarial.sensitivities import load_scenarios, standard_scenarios
+from tjenestemandspension.actuarial.sensitivities import standard_scenarios
 from tjenestemandspension.cli.value_cmd import render_summary
 from tjenestemandspension.danish import danish_number, danish_percent, format_kroner, parse_amount
 from tjenestemandspension.errors import InputError, Problem

@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from tjenestemandspension.actuarial.basis import load_basis
+from tjenestemandspension.actuarial.basis_files import load_basis
 from tjenestemandspension.actuarial.batch import municipalities_in
 from tjenestemandspension.actuarial.journal import parse_booked
 from tjenestemandspension.actuarial.output import check_output_folder, write_run
