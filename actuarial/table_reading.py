@@ -305,6 +305,15 @@ def _read_parquet(path: Path) -> RawTable:
             reason = f"cannot be read as Parquet ({type(error).__name__})"
         raise InputError.single(reason, file=str(path)) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    for name in frame.columns:
+        # Parquet's text comes as UTF-8 bytes that nothing checked when read: a damaged
+        # byte would end in a traceback at the first value shown
+        if isinstance(frame[name].dtype, pd.StringDtype) and frame[name].dtype.storage == "pyarrow":
+            try:
+                pa.array(frame[name]).validate(full=True)
+            except pa.ArrowInvalid:
+                raise InputError.single(f"holds text that is not UTF-8 in the column '{printable(name)}'; the "
+                                        "Parquet file is damaged", file=str(path)) from None
     return RawTable(frame=frame, source=str(path), danish_numbers=True, header_row=None)
 
 

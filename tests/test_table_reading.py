@@ -49,3 +49,24 @@ def test_the_messages_name_the_register_type(tmp_path):
                                 "annual_amount; found 'a', 'b'")
     with pytest.raises(InputError, match=r"missing\.xlsx: file not found \(expected a case register"):
         read_table(tmp_path / "missing.xlsx", CASES)
+
+
+def test_a_parquet_file_with_damaged_text_is_refused(tmp_path):
+    """Found by tests/test_fuzz_register.py: a byte overwritten in a Parquet file's text made
+    pyarrow hand over invalid UTF-8, and the first value shown ended in a traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tjenestemandspension.actuarial import read_register
+
+    path = tmp_path / "register.parquet"
+    pq.write_table(pa.table({"person_id": ["P-0001"], "birth_date": ["1950-01-01"], "sex": ["M"],
+                             "status": ["retired"], "annual_pension": [100000.0]}), path, compression="none",
+                   write_statistics=False, use_dictionary=False)
+    data = path.read_bytes()
+    assert data.count(b"P-0001") == 1  # the value in the data page, nowhere else
+    path.write_bytes(data.replace(b"P-0001", b"P-\x80001"))
+    with pytest.raises(InputError) as error:
+        read_register(path, __import__("datetime").date(2024, 12, 31))
+    assert [str(p) for p in error.value.problems] == [
+        "register.parquet: holds text that is not UTF-8 in the column 'person_id'; the Parquet file is damaged"]
