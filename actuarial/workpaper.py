@@ -110,7 +110,7 @@ def _widths(headers: list[str], rows: list[list[object]], sample: int = WIDTH_SA
         for row in rows[:sample]:
             value = row[column]
             if isinstance(value, (float, np.floating, Decimal)):
-                longest = max(longest, len(f"{float(value):,.2f}") + 4)
+                longest = max(longest, len(danish_number(float(value), 2)) + 4)
             elif value is not None:
                 longest = max(longest, len(str(value)))
         widths.append(min(longest + 2, MAX_COLUMN_WIDTH))
