@@ -100,7 +100,6 @@ def output_folder(target: Path, force: bool) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-
 def valuation_manifest(run, kind: str = "valuation") -> dict[str, object]:
     """Enough to reproduce and verify the run: inputs with hashes, the resolved basis,
     software versions and the totals (the outputs' hashes are added when written)."""
