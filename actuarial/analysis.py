@@ -20,6 +20,9 @@ monthly payments. Every step after the expected liability is a full valuation of
 register, so the steps add up exactly; the last one is the new valuation itself. Valued on
 the prior curve's forward rates, a population that develops exactly as expected changes
 only by the unwinding of interest: the change of curve then shows under (a).
+
+The analysis is pure: it takes both runs' resolved assumptions, and every step's
+basis (a mix of the two) is valued on their curves and tables without reading a file.
 """
 
 from __future__ import annotations
@@ -31,11 +34,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tjenestemandspension.actuarial.assumptions import resolve_assumptions
+from tjenestemandspension.actuarial.assumptions import Assumptions, derive
 from tjenestemandspension.actuarial.basis import SETTINGS, Basis, BasisValue
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.register import Register
 from tjenestemandspension.actuarial.results import Valuation
+from tjenestemandspension.dates import months_between
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.provenance import Provenance
 
@@ -105,10 +109,6 @@ def parse_order(text: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(groups)
 
 
-def months_between(earlier: dt.date, later: dt.date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
-
-
 def _take(basis: Basis, source: Basis, keys: Sequence[str]) -> Basis:
     """`basis` with the values of `keys` taken from `source` (provenance kept)."""
     values = dict(basis.values)
@@ -124,10 +124,11 @@ def _differs(a: Basis, b: Basis, keys: Sequence[str]) -> bool:
     return any(a[key] != b[key] for key in keys)
 
 
-def analyse_change(prior_register: Register, prior_basis: Basis, new_register: Register, new_basis: Basis,
-                   order: Sequence[str] = DEFAULT_ORDER, reported_prior: float | None = None,
-                   new_valuation: Valuation | None = None) -> Analysis:
+def analyse_change(prior_register: Register, prior_assumptions: Assumptions, new_register: Register,
+                   new_assumptions: Assumptions, order: Sequence[str] = DEFAULT_ORDER,
+                   reported_prior: float | None = None, new_valuation: Valuation | None = None) -> Analysis:
     """The reconciliation from the prior liability to the new one (see the module text)."""
+    prior_basis, new_basis = prior_assumptions.basis, new_assumptions.basis
     prior_date, new_date = prior_basis.valuation_date, new_basis.valuation_date
     if new_date <= prior_date:
         raise InputError([Problem(key="valuation.date", value=new_date.isoformat(),
@@ -135,7 +136,6 @@ def analyse_change(prior_register: Register, prior_basis: Basis, new_register: R
     months = months_between(prior_date, new_date)
     years = months / 12.0
 
-    prior_assumptions = resolve_assumptions(prior_basis)
     prior = value(prior_register, prior_assumptions)
     prior_liability = prior.total_liability
     curve = prior_assumptions.curve
@@ -165,7 +165,7 @@ def analyse_change(prior_register: Register, prior_basis: Basis, new_register: R
     curve_moved = False
 
     def liability_on(basis: Basis) -> float:
-        assumptions = resolve_assumptions(basis)
+        assumptions = derive(basis, (prior_assumptions, new_assumptions))
         if not curve_moved:
             assumptions = dataclasses.replace(assumptions, curve=forward)
         return value(new_register, assumptions).total_liability

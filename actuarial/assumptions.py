@@ -1,125 +1,94 @@
-"""From a basis to the objects the engine computes with.
+"""The assumptions the engine computes with: a basis resolved into objects.
 
-This is an edge: it reads the curve and mortality files a basis names. The engine
-itself only receives the resulting `Assumptions`.
+`Assumptions` holds the discount curve (the basis' shift applied), the mortality basis
+(its factors, improvements and adjustment applied), the inflation rate and the benefit
+rules, with the basis they come from. The curve and the mortality tables as read
+(`source_curve`, `source_mortality`) are kept beside them, so that a basis that differs
+only in its settings (a shift, a factor, the inflation, a rule) gets its assumptions
+without reading any file again: `derive` builds them from sources already read, and
+is pure. Reading the sources is the edge's job (resolve.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.indexation import InflationByTerm
 from tjenestemandspension.actuarial.rules import BenefitRules
-from tjenestemandspension.curves import DiscountCurve, EiopaTermStructure, default_curve, read_qb_for, read_term_structures
-from tjenestemandspension.curves.builtin import builtin_liquid_rates
-from tjenestemandspension.curves.rebuild import (
-    CurveParameters,
-    LiquidRates,
-    Overrides,
-    apply_overrides,
-    needs_rebuild,
-    rates_from_eiopa,
-    read_liquid_rates,
-    rebuild,
-)
-from tjenestemandspension.mortality import MortalityBasis, default_mortality_basis, load_mortality_basis
-from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.curves import DiscountCurve
+from tjenestemandspension.mortality import MortalityBasis
+
+# the settings that say which curve or tables a source is read or rebuilt from; the others
+# (shift, factors, improvements) only modify it
+CURVE_SOURCE_KEYS = ("curve.source", "curve.file", "curve.country", "curve.with_va", "curve.rate",
+                     "curve.method", "curve.alpha_2027", "curve.qb_file", "curve.par_rates_file", "curve.ufr",
+                     "curve.llp", "curve.convergence_years", "curve.cra_bp", "curve.coupon_freq")
+MORTALITY_SOURCE_KEYS = ("mortality.source", "mortality.mortality_file", "mortality.improvement_file",
+                         "mortality.benchmark_year")
 
 
 @dataclass(frozen=True)
 class Assumptions:
     valuation_date: dt.date
     curve: DiscountCurve  # with the basis' shift applied
-    mortality: MortalityBasis
+    mortality: MortalityBasis  # with the basis' factors, improvements and adjustment
     inflation: float | InflationByTerm  # a flat rate unless the basis gives inflation by term
     rules: BenefitRules
     basis: Basis
+    source_curve: DiscountCurve  # as read, before the shift
+    source_mortality: MortalityBasis  # the tables as read, before the basis' changes
 
 
-def resolve_curve(basis: Basis, force_rebuild: bool = False) -> DiscountCurve:
-    """The basis' curve: as published, unless another method or a curve parameter is asked
-    for (or `force_rebuild`: `tjp curve rebuild` checks a published curve against its rebuild)."""
-    source = basis["curve.source"]
-    if source == "flat":
-        return DiscountCurve.flat(basis["curve.rate"], provenance=basis.provenance("curve.rate")).shifted(
-            basis["curve.shift_bp"])
-    term_structure = None
-    if source == "builtin":
-        if basis["curve.country"].casefold() != "denmark":
-            raise InputError([Problem(
-                key="curve.country", value=basis["curve.country"],
-                expected="expected Denmark for the built-in curve; set curve.source = eiopa and "
-                         "curve.file to use another country's curve")])
-        curve: DiscountCurve | None = default_curve(basis["curve.with_va"])
-    elif source == "eiopa":
-        term_structure = read_term_structures(basis["curve.file"], basis["curve.country"], basis["curve.with_va"])
-        curve = DiscountCurve.from_eiopa(term_structure)
-    else:
-        curve = None
-    overrides = Overrides(ufr=basis["curve.ufr"], llp=basis["curve.llp"], cra_bp=basis["curve.cra_bp"],
-                          convergence_years=basis["curve.convergence_years"])
-    method = basis["curve.method"]
-    if curve is None or force_rebuild or needs_rebuild(curve.reference_date, method, overrides):
-        if basis["curve.with_va"]:
-            raise InputError([Problem(key="curve.with_va", value="true", expected=(
-                "a rebuilt curve (another curve.method, a curve parameter or source par_rates) is the "
-                "basic curve without volatility adjustment: set curve.with_va = false"))])
-        rates, parameters = _liquid_rates(basis, term_structure)
-        curve = rebuild(*apply_overrides(rates, parameters, overrides), method, basis["curve.alpha_2027"])
-    return curve.shifted(basis["curve.shift_bp"])
-
-
-def _liquid_rates(basis: Basis, term_structure: EiopaTermStructure | None) -> tuple[LiquidRates, CurveParameters]:
-    """What a rebuild starts from: the built-in inputs, EIOPA's Qb, or a file of par rates."""
-    if basis["curve.source"] == "builtin":
-        return builtin_liquid_rates()
-    if term_structure is None:  # source par_rates: every parameter is in the basis
-        parameters = CurveParameters(reference_date=basis.valuation_date, ufr=basis["curve.ufr"],
-                                     llp=basis["curve.llp"], cra_bp=basis["curve.cra_bp"])
-        return read_liquid_rates(basis["curve.par_rates_file"], parameters.cra_bp,
-                                 basis["curve.coupon_freq"]), parameters
-    parameters = CurveParameters.from_eiopa(term_structure)
-    if basis["curve.par_rates_file"]:
-        coupon_freq = basis["curve.coupon_freq"]
-        return read_liquid_rates(basis["curve.par_rates_file"], parameters.cra_bp,
-                                 term_structure.parameters.coupon_freq if coupon_freq is None else coupon_freq), \
-            parameters
-    if not basis["curve.qb_file"]:
-        raise InputError([Problem(key="curve.qb_file", expected=(
-            f"the {term_structure.reference_date.isoformat()} curve is rebuilt from its liquid rates: set "
-            f"curve.qb_file to EIOPA's Qb_SW file of that date (or curve.par_rates_file)"))])
-    u, qb = read_qb_for(basis["curve.qb_file"], term_structure)
-    return rates_from_eiopa(term_structure, u, qb, basis["curve.qb_file"]), parameters
-
-
-def resolve_inflation(basis: Basis) -> float | InflationByTerm:
+def inflation_of(basis: Basis) -> float | InflationByTerm:
+    """The indexation the basis names: its flat rate, or its rates by term."""
     if basis["inflation.by_term"] is None:
         return basis["inflation.rate"]
     return InflationByTerm.from_table(basis["inflation.by_term"], long_term=basis["inflation.rate"])
 
 
-def resolve_mortality(basis: Basis) -> MortalityBasis:
-    if basis["mortality.source"] == "builtin":
-        table = default_mortality_basis()
-    else:
-        table = load_mortality_basis(basis["mortality.mortality_file"], basis["mortality.improvement_file"],
-                                     benchmark_year=basis["mortality.benchmark_year"])
-    return table.with_changes(
-        factor_men=basis["mortality.factor_men"],
-        factor_women=basis["mortality.factor_women"],
-        improvements=basis["mortality.improvements"],
-        adjustment_betas=basis["mortality.adjustment_betas"],
-    )
-
-
-def resolve_assumptions(basis: Basis) -> Assumptions:
+def assemble(basis: Basis, source_curve: DiscountCurve, source_mortality: MortalityBasis) -> Assumptions:
+    """The assumptions of `basis` on the given sources."""
     return Assumptions(
         valuation_date=basis.valuation_date,
-        curve=resolve_curve(basis),
-        mortality=resolve_mortality(basis),
-        inflation=resolve_inflation(basis),
+        curve=source_curve.shifted(basis["curve.shift_bp"]),
+        mortality=source_mortality.with_changes(
+            factor_men=basis["mortality.factor_men"],
+            factor_women=basis["mortality.factor_women"],
+            improvements=basis["mortality.improvements"],
+            adjustment_betas=basis["mortality.adjustment_betas"],
+        ),
+        inflation=inflation_of(basis),
         rules=BenefitRules.from_basis(basis),
         basis=basis,
+        source_curve=source_curve,
+        source_mortality=source_mortality,
     )
+
+
+def known_source_curve(basis: Basis, known: Iterable[Assumptions]) -> DiscountCurve | None:
+    """The source curve of `basis` if one of `known` read it already."""
+    return next((a.source_curve for a in known if _same(a.basis, basis, CURVE_SOURCE_KEYS)), None)
+
+
+def known_source_mortality(basis: Basis, known: Iterable[Assumptions]) -> MortalityBasis | None:
+    """The mortality tables of `basis` if one of `known` read them already."""
+    return next((a.source_mortality for a in known if _same(a.basis, basis, MORTALITY_SOURCE_KEYS)), None)
+
+
+def derive(basis: Basis, known: Iterable[Assumptions]) -> Assumptions:
+    """The assumptions of `basis` from sources one of `known` has read; nothing is read.
+
+    ValueError when `basis` names a curve or mortality source none of them has.
+    """
+    known = tuple(known)
+    curve, mortality = known_source_curve(basis, known), known_source_mortality(basis, known)
+    if curve is None or mortality is None:
+        raise ValueError("the basis names a curve or mortality source that has not been read")
+    return assemble(basis, curve, mortality)
+
+
+def _same(a: Basis, b: Basis, keys: tuple[str, ...]) -> bool:
+    return all(a[key] == b[key] for key in keys)

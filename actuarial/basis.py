@@ -2,7 +2,7 @@
 
 A basis is the built-in default (`actuarial/data/default_basis.toml`), optionally a
 user's TOML file on top of it, and optionally `--set key=value` overrides on top of
-that. Keys are dotted (`inflation.rate`); `SETTINGS` below is the authoritative list,
+that (basis_files.py reads the files; everything here works on their tables). Keys are dotted (`inflation.rate`); `SETTINGS` below is the authoritative list,
 and docs/basis.md documents every one of them.
 
 A value in a TOML file is either plain (`rate = 0.025`) or carries its provenance
@@ -12,20 +12,27 @@ A value set without a source gets "basis file <name>" or "command line (--set)".
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tjenestemandspension.dates import is_month_end
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.provenance import Provenance
 
-DEFAULT_BASIS_FILE = "default_basis.toml"
+# Ranges of table entries and of the valuation date: beyond them a value is a typing
+# error (2204 for 2024), and the engine would compute nonsense from it.
+TABLE_AGES = (50, 80)  # payout and state pension ages
+LADDER_YEARS = (1, 50)  # the pension percentage ladder's steps
+LADDER_POINTS = (0, 10)  # points a year
+BETA_RANGE = (-5, 5)  # the company adjustment's β
+TERM_RATE_LAST_YEAR = 150  # inflation by term: the last year a rate may be given for
+TERM_RATE_RANGE = (-0.05, 0.25)  # and the yearly rates, as for inflation.rate
+VALUATION_YEARS = (1990, 2100)  # within every curve and mortality table
 
 
 # --- value types -------------------------------------------------------------------
@@ -119,7 +126,6 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     length: int | None = None
-    required: bool = True  # False: may be absent (then `None`)
 
     @property
     def expected(self) -> str:
@@ -169,15 +175,22 @@ class Setting:
                 raise _Invalid(self.expected)
         # tables' entries have ranges too: beyond them a value is a typing error, and the
         # engine would compute nonsense (negative pensions, overflow) from it
-        if self.kind == "age_table" and any(not 50 <= age <= 80 for _, age in value):
-            raise _Invalid(f"{self.expected}, with ages from 50 to 80")
-        if self.kind == "ladder" and any(not (1 <= years <= 50 and 0 <= points <= 10) for years, points in value):
-            raise _Invalid(f"{self.expected}, up to at most 50 years and with 0 to 10 points a year")
-        if self.kind == "betas" and value and any(not -5 <= beta <= 5 for beta in value):
-            raise _Invalid(f"{self.expected}, each from -5 to 5")
-        if self.kind == "term_rates" and value and any(not (1 <= year <= 150 and -0.05 <= rate <= 0.25)
+        low, high = TABLE_AGES
+        if self.kind == "age_table" and any(not low <= age <= high for _, age in value):
+            raise _Invalid(f"{self.expected}, with ages from {low} to {high}")
+        (fewest, most), (least, highest) = LADDER_YEARS, LADDER_POINTS
+        if self.kind == "ladder" and any(not (fewest <= years <= most and least <= points <= highest)
+                                         for years, points in value):
+            raise _Invalid(f"{self.expected}, up to at most {most} years and with {least} to {highest} points a year")
+        low, high = BETA_RANGE
+        if self.kind == "betas" and value and any(not low <= beta <= high for beta in value):
+            raise _Invalid(f"{self.expected}, each from {low} to {high}")
+        (last_year, (lowest_rate, highest_rate)) = TERM_RATE_LAST_YEAR, TERM_RATE_RANGE
+        if self.kind == "term_rates" and value and any(not (1 <= year <= last_year
+                                                            and lowest_rate <= rate <= highest_rate)
                                                        for year, rate in value):
-            raise _Invalid(f"{self.expected}, up to at most year 150 and with rates from -0.05 to 0.25")
+            raise _Invalid(f"{self.expected}, up to at most year {last_year} and with rates from "
+                           f"{lowest_rate:g} to {highest_rate:g}")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if (self.minimum is not None and value < self.minimum) or (
                 self.maximum is not None and value > self.maximum
@@ -259,12 +272,11 @@ SETTINGS: tuple[Setting, ...] = (
             "`projected` (service to pension start).", choices=("accrued", "projected")),
     Setting("curve.source", "choice", "Where the discount curve comes from.",
             choices=("builtin", "eiopa", "flat", "par_rates")),
-    Setting("curve.file", "path", "EIOPA_RFR_YYYYMMDD_Term_Structures.xlsx (source `eiopa`).",
-            required=False),
+    Setting("curve.file", "path", "EIOPA_RFR_YYYYMMDD_Term_Structures.xlsx (source `eiopa`)."),
     Setting("curve.country", "text", "Country column of EIOPA's file (source `eiopa`)."),
     Setting("curve.with_va", "bool", "Use EIOPA's curve with volatility adjustment (not the prescribed one)."),
     Setting("curve.rate", "float", "Annual rate of a flat curve (source `flat`).",
-            minimum=-0.05, maximum=0.5, required=False),
+            minimum=-0.05, maximum=0.5),
     Setting("curve.shift_bp", "float", "Parallel shift of every annual spot rate, in basis points.",
             minimum=-1000, maximum=1000),
     Setting("curve.method", "choice",
@@ -274,33 +286,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("curve.alpha_2027", "float", "Convergence speed α of EIOPA's 2027 method (11 %; 40 % for SEK).",
             minimum=0.01, maximum=2.0),
     Setting("curve.qb_file", "path",
-            "EIOPA_RFR_YYYYMMDD_Qb_SW.xlsx of `curve.file`'s date: its liquid rates, for a rebuild.",
-            required=False),
+            "EIOPA_RFR_YYYYMMDD_Qb_SW.xlsx of `curve.file`'s date: its liquid rates, for a rebuild."),
     Setting("curve.par_rates_file", "path",
             "Liquid market rates before CRA in the columns of EIOPA's workbook (Maturity, DLT, LLFR Weight, "
-            "Input Rate): source `par_rates`, or a rebuild of `curve.file`.", required=False),
+            "Input Rate): source `par_rates`, or a rebuild of `curve.file`."),
     Setting("curve.ufr", "float", "UFR of a rebuilt curve (annual rate); set on another source, it rebuilds "
-            "that curve with this UFR.", minimum=0.0, maximum=0.2, required=False),
+            "that curve with this UFR.", minimum=0.0, maximum=0.2),
     Setting("curve.llp", "int", "Last liquid point of a rebuilt curve (Smith-Wilson), also the 2027 method's "
             "first smoothing point when `curve.par_rates_file` gives no LLFR weights.",
-            minimum=1, maximum=150, required=False),
+            minimum=1, maximum=150),
     Setting("curve.convergence_years", "int", "Smith-Wilson's convergence period after the LLP of a rebuilt "
-            "curve; EIOPA's general rule (to max(LLP + 40, 60)) when absent.", minimum=1, maximum=150,
-            required=False),
+            "curve; EIOPA's general rule (to max(LLP + 40, 60)) when absent.", minimum=1, maximum=150),
     Setting("curve.cra_bp", "float", "Credit risk adjustment deducted from the liquid rates of a rebuilt "
-            "curve, bp.", minimum=0.0, maximum=100.0, required=False),
+            "curve, bp.", minimum=0.0, maximum=100.0),
     Setting("curve.coupon_freq", "int", "Coupons a year of the par swaps in `curve.par_rates_file` "
-            "(0: the rates are annual zero rates).", minimum=0, maximum=52, required=False),
+            "(0: the rates are annual zero rates).", minimum=0, maximum=52),
     Setting("mortality.source", "choice", "Where the mortality benchmark comes from.",
             choices=("builtin", "files")),
     Setting("mortality.mortality_file", "path",
-            "Finanstilsynet's Benchmark_doedelighed<YYYY> (csv, xlsx or xls; source `files`).", required=False),
+            "Finanstilsynet's Benchmark_doedelighed<YYYY> (csv, xlsx or xls; source `files`)."),
     Setting("mortality.improvement_file", "path",
-            "Finanstilsynet's Benchmark_levetidsforbedringer<YYYY> (csv, xlsx or xls; source `files`).",
-            required=False),
+            "Finanstilsynet's Benchmark_levetidsforbedringer<YYYY> (csv, xlsx or xls; source `files`)."),
     Setting("mortality.benchmark_year", "int",
             "Benchmark year Y0 of the files; taken from the mortality file's name when absent.",
-            minimum=1990, maximum=2100, required=False),
+            minimum=1990, maximum=2100),
     Setting("mortality.improvements", "bool", "Apply the longevity improvements."),
     Setting("mortality.factor_men", "float", "Multiplicative factor on men's intensities.",
             minimum=0.0, maximum=10.0),
@@ -308,13 +317,12 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0.0, maximum=10.0),
     Setting("mortality.adjustment_betas", "betas",
             "Optional company adjustment: β for the four age functions on knots 40/60/80/100 "
-            "(mu · exp(Σ β_i g_i(age))).", required=False),
+            "(mu · exp(Σ β_i g_i(age)))."),
     Setting("inflation.rate", "float", "Annual indexation of pensions, deferred pensions and salaries' pension basis.",
             minimum=-0.05, maximum=0.25),
     Setting("inflation.by_term", "term_rates",
             "Inflation by term (Rådet for Afkastforventninger: years 1-5, 6-10, 11+): [up to year, rate], e.g. "
-            "[[5, 0.025], [10, 0.022]]; later years at `inflation.rate`. Not set: `inflation.rate` in every year.",
-            required=False),
+            "[[5, 0.025], [10, 0.022]]; later years at `inflation.rate`. Not set: `inflation.rate` in every year."),
     Setting("pension_age.offset_years", "float",
             "Pension age = earliest payout age + this offset (unless the register gives `pension_age`).",
             minimum=0.0, maximum=15.0),
@@ -602,10 +610,11 @@ def _checked(basis: Basis) -> Basis:
                                     expected=f"a value is needed because {because}"))
 
     date = basis["valuation.date"]
-    if not 1990 <= date.year <= 2100:  # a typing error (2204 for 2024), and beyond any curve or table
+    first, last = VALUATION_YEARS
+    if not first <= date.year <= last:
         problems.append(Problem(file=origin("valuation.date"), key="valuation.date", value=date.isoformat(),
-                                expected="expected a valuation date in the years 1990 to 2100"))
-    elif date.day != calendar.monthrange(date.year, date.month)[1]:
+                                expected=f"expected a valuation date in the years {first} to {last}"))
+    elif not is_month_end(date):
         problems.append(Problem(file=origin("valuation.date"), key="valuation.date", value=date.isoformat(),
                                 expected="expected the last day of a month"))
     if basis["curve.source"] == "eiopa":
@@ -631,47 +640,25 @@ def _checked(basis: Basis) -> Basis:
     return basis
 
 
-def default_basis_text() -> str:
-    return resources.files("tjenestemandspension.actuarial").joinpath("data", DEFAULT_BASIS_FILE).read_text("utf-8")
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise InputError.single("basis file not found", file=str(path))
-    try:
-        return tomllib.loads(path.read_text("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError.single("is not UTF-8 text; expected a TOML basis file", file=str(path)) from None
-    except tomllib.TOMLDecodeError as error:
-        raise InputError.single(f"is not valid TOML ({error}); expected a basis file", file=str(path)) from None
-    except (IsADirectoryError, PermissionError, OSError) as error:
-        raise InputError.single(f"cannot be read ({error.strerror})", file=str(path)) from None
-
-
-def load_basis(path: str | Path | None = None, overrides: Iterable[str] | Mapping[str, Any] = ()) -> Basis:
-    """The default basis, with a user's basis file and `key=value` overrides on top.
-
-    Relative file paths in a basis file are relative to that file's folder; given with
-    --set, relative to the current folder. Both are stored as absolute paths.
-    """
+def basis_from_tables(default: Mapping[str, Any], user: tuple[str, Mapping[str, Any], Path] | None = None,
+                      overrides: Iterable[str] | Mapping[str, Any] = ()) -> Basis:
+    """The basis of the default tables, a user's tables on top (`(name, tables, folder)`:
+    relative file paths are relative to that folder) and `key=value` overrides on top of
+    that (relative paths: to the current folder). Paths are stored absolute."""
     values: dict[str, BasisValue] = {}
-    default_flat, problems = _flatten(tomllib.loads(default_basis_text()), "default basis")
+    default_flat, problems = _flatten(default, "default basis")
     problems += _apply_layer(values, default_flat, "default basis", "built-in default", None)
     if problems:  # the shipped default is wrong: a bug, not bad input
         raise RuntimeError("; ".join(map(str, problems)))
     files: tuple[str, ...] = ()
-    if path is not None:
-        path = Path(path)
-        flat, problems = _flatten(_read_toml(path), str(path))
-        problems += _apply_layer(values, flat, str(path), f"basis file {path.name}", path.resolve().parent)
+    if user is not None:
+        name, tables, folder = user
+        flat, problems = _flatten(tables, name)
+        problems += _apply_layer(values, flat, name, f"basis file {Path(name).name}", folder)
         if problems:
             raise InputError(problems)
-        files = (str(path),)
+        files = (name,)
     basis = _checked(Basis(values=values, files=files))
     if overrides:
         basis = basis.with_overrides(overrides)
     return basis
-
-
-def default_basis() -> Basis:
-    return load_basis()

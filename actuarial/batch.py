@@ -10,6 +10,7 @@ journal and working paper are its own. Booked balances come from a small CSV
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,11 +23,14 @@ from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.journal import make_journal, parse_booked
-from tjenestemandspension.actuarial.register_io import CANONICAL_BY_NAME, RegisterTable, normalise_header, read_table, register_from_table
-from tjenestemandspension.actuarial.run import InputFile, Run, input_files, run_id_of, sha256_file
+from tjenestemandspension.actuarial.member_register import MEMBER_COLUMNS, read_member_table, register_from_table
+from tjenestemandspension.actuarial.table_reading import TABLE_SUFFIXES, RawTable
+from tjenestemandspension.actuarial.table_validation import FIRST_DATA_ROW, normalise_header
+from tjenestemandspension.actuarial.manifest import run_id, sha256_file
+from tjenestemandspension.actuarial.run import InputFile, Run, input_files, valuation_run_id
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.textfiles import decode_text, sniff_separator
 
-REGISTER_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
 NO_MUNICIPALITY = "(uden kommune)"
 
 
@@ -35,6 +39,11 @@ class BatchResult:
     runs: dict[str, Run] = field(default_factory=dict)  # kommune → its run, in input order
     skipped: dict[str, list[Problem]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # kommune → register file
+
+    @property
+    def run_id(self) -> str:
+        """The batch's id: its kommuner's run ids, in order."""
+        return run_id({"kommuner": [run.run_id for run in self.runs.values()]})
 
     @property
     def folders(self) -> dict[str, str]:
@@ -47,14 +56,14 @@ def folder_name(kommune: str) -> str:
     return re.sub(r"[^\w]+", "_", kommune, flags=re.UNICODE).strip("_") or "kommune"
 
 
-def municipality_column(table: RegisterTable) -> str | None:
+def municipality_column(table: RawTable) -> str | None:
     for name in table.frame.columns:
-        if CANONICAL_BY_NAME.get(normalise_header(name)) == "municipality":
+        if MEMBER_COLUMNS.canonical(name) == "municipality":
             return str(name)
     return None
 
 
-def municipalities_in(table: RegisterTable) -> list[str]:
+def municipalities_in(table: RawTable) -> list[str]:
     """The distinct kommuner named in a register (empty when it has no such column)."""
     column = municipality_column(table)
     if column is None:
@@ -62,30 +71,30 @@ def municipalities_in(table: RegisterTable) -> list[str]:
     return sorted({str(v).strip() or NO_MUNICIPALITY for v in table.frame[column].fillna("").unique()})
 
 
-def _split(table: RegisterTable) -> list[tuple[str, RegisterTable]]:
+def _split(table: RawTable) -> list[tuple[str, RawTable]]:
     column = municipality_column(table)
     frame = table.frame
-    rows = table.row_numbers if table.row_numbers is not None else np.arange(len(frame)) + 2
+    rows = table.row_numbers if table.row_numbers is not None else np.arange(len(frame)) + FIRST_DATA_ROW
     names = frame[column].fillna("").astype(str).str.strip().replace("", NO_MUNICIPALITY).to_numpy()
     parts = []
     for name in dict.fromkeys(names):  # in order of first appearance
         mask = names == name
-        parts.append((name, RegisterTable(frame=frame.loc[mask].reset_index(drop=True), source=table.source,
+        parts.append((name, RawTable(frame=frame.loc[mask].reset_index(drop=True), source=table.source,
                                           danish_numbers=table.danish_numbers, encoding=table.encoding,
                                           row_numbers=np.asarray(rows)[mask])))
     return parts
 
 
-def kommune_tables(source: Path, table: RegisterTable | None = None
-                   ) -> tuple[list[tuple[str, RegisterTable, Path]], dict[str, list[Problem]]]:
+def kommune_tables(source: Path, table: RawTable | None = None
+                   ) -> tuple[list[tuple[str, RawTable, Path]], dict[str, list[Problem]]]:
     """(kommune, its table, its file) for every kommune of a file or folder, and the
     kommuner whose file could not even be read. `table`: the file, already read."""
     unreadable: dict[str, list[Problem]] = {}
     if source.is_file():
-        whole = table if table is not None else read_table(source)
+        whole = table if table is not None else read_member_table(source)
         return [(name, part, source) for name, part in _split(whole)], unreadable
     parts = []
-    files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.casefold() in REGISTER_SUFFIXES)
+    files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.casefold() in TABLE_SUFFIXES)
     if not files:
         raise InputError([Problem(file=str(source), expected="expected register files (.csv, .xlsx, .parquet) "
                                                              "in the folder, one per kommune")])
@@ -93,7 +102,7 @@ def kommune_tables(source: Path, table: RegisterTable | None = None
     clashes = []
     for path in files:
         try:
-            table = read_table(path)
+            table = read_member_table(path)
         except InputError as error:
             unreadable[path.stem] = error.problems
             continue
@@ -140,24 +149,29 @@ def read_booked_file(path: Path) -> dict[str, Decimal]:
     """municipality;booked (or kommune;bogført) → the booked balance of each kommune."""
     if not path.is_file():
         raise InputError.single("booked-balance file not found", file=str(path))
-    frame = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    names = {normalise_header(c): c for c in frame.columns}
-    kommune = names.get("municipality") or names.get("kommune")
-    booked = names.get("booked") or names.get("bogfoert") or names.get("bogført")
+    text, _ = decode_text(path.read_bytes(), str(path), "booked-balance file")
+    lines = text.splitlines()
+    separator = sniff_separator(lines[0] if lines else "")
+    rows = [(number, row) for number, row in enumerate(csv.reader(lines, delimiter=separator), start=1) if row]
+    header = [name.strip() for name in rows[0][1]] if rows else []
+    names = {normalise_header(name): position for position, name in enumerate(header)}
+    kommune = names.get("municipality", names.get("kommune"))
+    booked = names.get("booked", names.get("bogfoert"))
     if kommune is None or booked is None:
         raise InputError.single("expected the columns municipality;booked (or kommune;bogført)", file=str(path))
     balances: dict[str, Decimal] = {}
     problems = []
-    for index, row in frame.iterrows():
-        name = row[kommune].strip()
+    for number, row in rows[1:]:
+        name = row[kommune].strip() if kommune < len(row) else ""
+        amount_text = row[booked] if booked < len(row) else ""
         try:
-            amount = parse_booked(row[booked])
+            amount = parse_booked(amount_text, option=str(path))
         except InputError as error:
-            problems += [Problem(file=str(path), row=index + 2, column=booked, value=row[booked],
+            problems += [Problem(file=str(path), row=number, column=header[booked], value=amount_text,
                                  expected=p.expected) for p in error.problems]
             continue
         if name in balances:
-            problems.append(Problem(file=str(path), row=index + 2, column=kommune, value=name,
+            problems.append(Problem(file=str(path), row=number, column=header[kommune], value=name,
                                     expected="expected each kommune once"))
         balances[name] = amount
     if problems:
@@ -166,7 +180,7 @@ def read_booked_file(path: Path) -> dict[str, Decimal]:
 
 
 def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict[str, Decimal],
-              phase=None, table: RegisterTable | None = None) -> BatchResult:
+              phase=None, table: RawTable | None = None) -> BatchResult:
     """Validate and value every kommune; a kommune with problems is skipped, not fatal."""
     from contextlib import nullcontext
 
@@ -193,12 +207,12 @@ def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict
                 hashes[path] = InputFile("register", str(path.resolve()), sha256_file(path))
             inputs = (hashes[path],) + input_files(basis, None)
             kommune_booked = booked.get(name)
-            run_id = run_id_of(inputs, basis, kommune_booked, extra=name)
+            identity = valuation_run_id(inputs, basis, kommune_booked, extra=name)
             valuation = value(register, assumptions)
             journal = None
             if kommune_booked is not None:
-                journal = make_journal(basis.valuation_date, valuation.total_liability, kommune_booked, run_id)
-            result.runs[name] = Run(run_id=run_id, basis=basis, assumptions=assumptions, register=register,
+                journal = make_journal(basis.valuation_date, valuation.total_liability, kommune_booked, identity)
+            result.runs[name] = Run(run_id=identity, basis=basis, assumptions=assumptions, register=register,
                                     valuation=valuation, journal=journal, booked=kommune_booked, inputs=inputs)
             result.sources[name] = str(path)
     return result

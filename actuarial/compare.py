@@ -3,20 +3,20 @@
 For an auditor who re-ran with other assumptions (or a year later): the basis values
 that differ, the liability by status in both runs, and the persons whose liability moved
 most, each with the reason where the data shows one (status, service, salary, age, a
-person who joined or left; otherwise the assumptions).
+person who joined or left; otherwise the assumptions). It compares values; the run
+layer reads them from the two output folders (run.compared_run).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from tjenestemandspension.actuarial.register_io import read_register
-from tjenestemandspension.actuarial.rundir import RunFolder
 from tjenestemandspension.actuarial.register import STATUS_DANISH_SINGULAR, STATUS_NAMES
+from tjenestemandspension.danish import danish_number
 
 SINGULAR = dict(zip(STATUS_NAMES, STATUS_DANISH_SINGULAR))
 
@@ -29,27 +29,14 @@ class Comparison:
     notes: tuple[str, ...]
 
 
-def _persons(run: RunFolder) -> pd.DataFrame:
-    name = run.manifest.get("persons_file", "persons.csv")
-    if name.endswith(".parquet"):
-        frame = pd.read_parquet(run.folder / name)
-    else:
-        frame = pd.read_csv(run.folder / name, sep=";", decimal=",", encoding="utf-8-sig",
-                            dtype={"person_id": str, "unit": str, "municipality": str}, keep_default_na=False,
-                            na_values=[""])
-    return frame.set_index("person_id")
+@dataclass(frozen=True)
+class ComparedRun:
+    """One side of a comparison."""
 
-
-def _salaries(run: RunFolder) -> tuple[pd.Series | None, str | None]:
-    """Salaries from the run's register, if it is still there unchanged."""
-    from tjenestemandspension.actuarial.rundir import input_problems
-
-    path = run.input_path("register")
-    if path is None or input_problems(run.manifest, ("register",)):
-        return None, f"kørsel {run.run_id}: registeret er ikke tilgængeligt uændret; lønændringer vises ikke"
-    register = read_register(path, dt.date.fromisoformat(run.manifest["valuation_date"]))
-    salary = np.where(np.isnan(register.projected_salary), register.pensionable_salary, register.projected_salary)
-    return pd.Series(salary, index=register.person_id), None
+    run_id: str
+    basis: Mapping[str, object]  # the basis values by key, as the manifest holds them
+    persons: pd.DataFrame  # the per-person results, indexed by person_id
+    salaries: pd.Series | None  # salary by person_id from the run's register; None: not available unchanged
 
 
 def _reason(row: pd.Series, basis_differs: bool) -> str:
@@ -64,7 +51,7 @@ def _reason(row: pd.Series, basis_differs: bool) -> str:
     if not pd.isna(row["service_a"]) and not pd.isna(row["service_b"]) and row["service_a"] != row["service_b"]:
         reasons.append(f"pensionsår {row['service_a']:g} → {row['service_b']:g}")
     if not pd.isna(row.get("salary_a")) and not pd.isna(row.get("salary_b")) and row["salary_a"] != row["salary_b"]:
-        reasons.append(f"løn {row['salary_a']:,.0f} → {row['salary_b']:,.0f}".replace(",", "."))
+        reasons.append(f"løn {danish_number(row['salary_a'])} → {danish_number(row['salary_b'])}")
     if row["age_a"] != row["age_b"]:
         reasons.append(f"alder {int(row['age_b'] - row['age_a']):+d} mdr.")
     if not reasons:
@@ -72,13 +59,13 @@ def _reason(row: pd.Series, basis_differs: bool) -> str:
     return "; ".join(reasons)
 
 
-def compare_runs(a: RunFolder, b: RunFolder, top: int = 20) -> Comparison:
-    basis_a, basis_b = a.manifest["basis"], b.manifest["basis"]
+def compare_runs(a: ComparedRun, b: ComparedRun, top: int = 20) -> Comparison:
+    basis_a, basis_b = a.basis, b.basis
     keys = sorted(set(basis_a) | set(basis_b))
     differing = [(k, basis_a.get(k), basis_b.get(k)) for k in keys if basis_a.get(k) != basis_b.get(k)]
     basis = pd.DataFrame(differing, columns=["key", "a", "b"], dtype=object)
 
-    persons_a, persons_b = _persons(a), _persons(b)
+    persons_a, persons_b = a.persons, b.persons
     totals = pd.DataFrame({
         "persons_a": persons_a.groupby("status").size(),
         "persons_b": persons_b.groupby("status").size(),
@@ -98,10 +85,9 @@ def compare_runs(a: RunFolder, b: RunFolder, top: int = 20) -> Comparison:
     movers = joined.reindex(joined["change"].abs().sort_values(ascending=False).index[:top]).copy()
     notes = []
     for run, suffix in ((a, "a"), (b, "b")):
-        salary, note = _salaries(run)
-        if note:
-            notes.append(note)
-        movers[f"salary_{suffix}"] = salary.reindex(movers.index) if salary is not None else np.nan
+        if run.salaries is None:
+            notes.append(f"kørsel {run.run_id}: registeret er ikke tilgængeligt uændret; lønændringer vises ikke")
+        movers[f"salary_{suffix}"] = run.salaries.reindex(movers.index) if run.salaries is not None else np.nan
     movers["reason"] = [_reason(row, bool(differing)) for _, row in movers.iterrows()]
     movers = movers.reset_index().rename(columns={"index": "person_id"})
     shown = ["person_id", "status_a", "status_b", "liability_a", "liability_b", "change", "reason"]

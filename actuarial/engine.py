@@ -1,26 +1,25 @@
-"""The public API: `value(register, basis) -> Valuation`."""
+"""The public API: `value(register, assumptions) -> Valuation`.
+
+Pure: the assumptions come resolved (`resolve_assumptions(basis)` reads the files a
+basis names, once per run), so that valuing never reads a file.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from tjenestemandspension.actuarial.assumptions import Assumptions, resolve_assumptions
-from tjenestemandspension.actuarial.basis import Basis, default_basis
+from tjenestemandspension.actuarial.assumptions import Assumptions
+from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.projection import project
 from tjenestemandspension.actuarial.register import Register
 from tjenestemandspension.actuarial.results import Valuation, cashflow_frame, person_frame
 from tjenestemandspension.errors import InputError, Problem
 
 
-def value(register: Register, basis: Basis | Assumptions | None = None) -> Valuation:
-    """Value every person of `register` on `basis` (the built-in default when None).
-
-    A `Basis` is resolved first (curve and mortality files are read); pass resolved
-    `Assumptions` to value several registers on the same assumptions without re-reading.
-    """
-    if basis is None:
-        basis = default_basis()
-    assumptions = basis if isinstance(basis, Assumptions) else resolve_assumptions(basis)
+def value(register: Register, assumptions: Assumptions) -> Valuation:
+    """Value every person of `register` on `assumptions`."""
+    if isinstance(assumptions, Basis):
+        raise TypeError("value() takes resolved assumptions: value(register, resolve_assumptions(basis))")
     valuation_date = assumptions.valuation_date
     late = np.flatnonzero(register.birth_date >= np.datetime64(valuation_date, "D"))
     if late.size:

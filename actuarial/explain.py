@@ -12,8 +12,9 @@ import numpy as np
 
 from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.indexation import indexation
-from tjenestemandspension.actuarial.projection import GRID, completed_months, project
+from tjenestemandspension.actuarial.projection import GRID, project
 from tjenestemandspension.actuarial.register import STATUS_NAMES, Register
+from tjenestemandspension.dates import completed_months
 
 SHOWN_MONTHS = (1, 12)
 

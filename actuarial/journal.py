@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from tjenestemandspension.danish import compact_amount_text, danish_date, format_kroner, parse_amount
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.rounding import to_ore
 
-ORE = Decimal("0.01")
 LIABILITY_ACCOUNT = ("9.72.90.001", "9.72.90", "001")
 BALANCE_ACCOUNT = ("9.75.99", "9.75.99", "")
 DRANST = 9
@@ -31,37 +32,18 @@ JOURNAL_COLUMNS = ("bilagsdato", "regnskabsår", "kontostreng", "funktion", "gru
                    "debet", "kredit", "beløb", "tekst", "reference")
 
 
-def to_ore(amount: float | Decimal | str) -> Decimal:
-    """Kroner rounded to øre, halves away from zero."""
-    return Decimal(str(amount)).quantize(ORE, rounding=ROUND_HALF_UP)
-
-
-def danish_date(date: dt.date) -> str:
-    return date.strftime("%d-%m-%Y")
-
-
-def parse_booked(text: str | float | Decimal) -> Decimal:
+def parse_booked(text: str | float | Decimal, option: str = "--booked") -> Decimal:
     """The booked balance as given on the command line: a credit, so negative.
 
     Accepts 1234567.89, -1.234.567,89 and -1234567,89. A positive amount is refused with
     the sign convention explained.
     """
-    raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
-    cleaned = raw
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except ArithmeticError:
-        raise InputError([Problem(file="--booked", value=raw,
-                                  expected="expected an amount in kroner, e.g. -123456789,50")]) from None
-    if not amount.is_finite():
-        raise InputError([Problem(file="--booked", value=raw, expected="expected an amount in kroner")])
+    amount = parse_amount(text, option, expected="expected an amount in kroner, e.g. -123456789,50")
     if amount > 0:
         raise InputError([Problem(
-            file="--booked", value=raw,
+            file=option, value=compact_amount_text(text),
             expected="expected the balance of 9.72.90.001 as it stands in the ledger: a liability is a credit, "
-                     f"so the balance is negative (e.g. -{cleaned}); a positive balance would be a debit")])
+                     f"so the balance is negative (e.g. -{amount}); a positive balance would be a debit")])
     return to_ore(amount)
 
 
@@ -126,9 +108,10 @@ class Journal:
         return sum((line.debet for line in self.lines), Decimal(0)) == sum(
             (line.kredit for line in self.lines), Decimal(0))
 
-    @property
-    def must_be_recognised(self) -> bool:
-        return self.liability > RECOGNITION_THRESHOLD
+
+def must_be_recognised(liability: Decimal) -> bool:
+    """Hensatte forpligtelser above the threshold must be recognised in the balance sheet."""
+    return liability > RECOGNITION_THRESHOLD
 
 
 def make_journal(valuation_date: dt.date, liability: float | Decimal, booked: Decimal, reference: str,
@@ -163,8 +146,3 @@ def make_journal(valuation_date: dt.date, liability: float | Decimal, booked: De
             f"{format_kroner(computed)} kr., bogført saldo {format_kroner(booked)} kr.")
     return Journal(valuation_date, computed, booked, lines, note, reference)
 
-
-def format_kroner(amount: Decimal | float) -> str:
-    """Danish number format with øre: 1.234.567,89."""
-    text = f"{to_ore(amount):,.2f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")

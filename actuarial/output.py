@@ -1,8 +1,8 @@
 """Writing a run's results: CSV files, the manifest, and the output directory.
 
-CSV files are written the way Danish Excel opens them directly: UTF-8 with BOM,
-semicolon-separated, decimal comma, one line per row ("\\n"). They contain no time
-stamps, so the same inputs give byte-identical files.
+CSV files are written in the one dialect of `tjenestemandspension.textfiles`, which
+Danish Excel opens directly. They contain no time stamps, so the same inputs give
+byte-identical files; the manifest (manifest.py) records the run.
 
 Everything is written into a temporary folder beside the target and moved into place
 only when every file is complete: a failure never leaves half a result, and an existing
@@ -12,73 +12,31 @@ result is replaced only with `force` (and then only once the new one is complete
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import hashlib
-import hmac
-import secrets
-import json
 import os
-import platform
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
-from importlib import metadata
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, Journal
+from tjenestemandspension.actuarial.manifest import journal_summary, manifest, write_manifest
+from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.results import EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
-from tjenestemandspension import __version__
+from tjenestemandspension.danish import danish_date, kroner_text
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.rounding import to_ore
+from tjenestemandspension.textfiles import write_csv
 
-CSV_OPTIONS = dict(sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\n", na_rep="")
-MANIFEST = "manifest.json"
 PARQUET_THRESHOLD = 200_000  # persons; above it the per-person results are written as Parquet
-LIBRARIES = ("numpy", "pandas", "scipy", "pyarrow", "openpyxl", "xlsxwriter", "typer")
-
-
-class Pseudonyms:
-    """Person ids replaced by a keyed hash (HMAC-SHA256), the same for the same key.
-
-    Without a key a random one is drawn for the run: the pseudonyms then differ between
-    runs, and only the mapping file (written only where asked) links them to persons.
-    """
-
-    def __init__(self, key: str | None):
-        self.given = key is not None
-        self._key = (key if key is not None else secrets.token_hex(32)).encode("utf-8")
-
-    def pseudonym(self, person_id: str) -> str:
-        return "PS-" + hmac.new(self._key, str(person_id).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
-
-    def apply(self, person_ids: pd.Series) -> pd.Series:
-        return person_ids.map(self.pseudonym)
-
-    def mapping(self, person_ids: pd.Series) -> pd.DataFrame:
-        return pd.DataFrame({"person_id": person_ids.to_numpy(), "pseudonym": self.apply(person_ids).to_numpy()})
-
-    def describe(self) -> str:
-        return ("HMAC-SHA256 of person_id with a key given by the user" if self.given
-                else "HMAC-SHA256 of person_id with a random key for this run")
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, **CSV_OPTIONS)
-
-
-def kroner_text(amount: Decimal) -> str:
-    """Decimal kroner as the journal writes them: 1234567,89 (no thousands separator)."""
-    return f"{amount:.2f}".replace(".", ",")
 
 
 def journal_frame(journal: Journal) -> pd.DataFrame:
     if not journal.lines:  # nothing to post: one explanatory line, no amounts
         row = {column: "" for column in JOURNAL_COLUMNS}
-        row.update(bilagsdato=journal.valuation_date.strftime("%d-%m-%Y"),
+        row.update(bilagsdato=danish_date(journal.valuation_date),
                    regnskabsår=journal.valuation_date.year, tekst=journal.note, reference=journal.reference)
         return pd.DataFrame([row], columns=list(JOURNAL_COLUMNS))
     rows = []
@@ -93,44 +51,6 @@ def journal_frame(journal: Journal) -> pd.DataFrame:
 def persons_frame(valuation: Valuation) -> pd.DataFrame:
     """§7's columns in register order, then the explanatory ones."""
     return valuation.persons[list(PERSON_COLUMNS) + list(EXPLANATORY_COLUMNS)]
-
-
-def library_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version(), "tjenestemandspension": __version__}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def sha256_bytes(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")
-
-
-def write_manifest(folder: Path, content: dict[str, object]) -> None:
-    """The manifest lists every other file of the folder with its sha256 (`tjp verify`),
-    and the manifests of subfolders (a batch's kommuner), which list theirs."""
-    outputs = {p.name: sha256_bytes(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
-    for sub in sorted(folder.iterdir()):
-        if sub.is_dir() and (sub / MANIFEST).is_file():
-            outputs[f"{sub.name}/{MANIFEST}"] = sha256_bytes(sub / MANIFEST)
-    content = dict(content, outputs=outputs)
-    (folder / MANIFEST).write_text(json.dumps(content, indent=2, ensure_ascii=False, default=_jsonable) + "\n",
-                                   encoding="utf-8")
 
 
 def _umask() -> int:
@@ -180,28 +100,21 @@ def output_folder(target: Path, force: bool) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-
-def manifest_content(run, kind: str = "valuation") -> dict[str, object]:
+def valuation_manifest(run, kind: str = "valuation") -> dict[str, object]:
     """Enough to reproduce and verify the run: inputs with hashes, the resolved basis,
     software versions and the totals (the outputs' hashes are added when written)."""
     valuation = run.valuation
     totals = valuation.totals_by("status")
-    journal = run.journal
-    return {
-        "tool": "tjenestemandspension",
-        "kind": kind,
-        "run_id": run.run_id,
-        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "software": library_versions(),
-        "valuation_date": valuation.valuation_date,
-        "inputs": [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in run.inputs],
-        "booked": None if run.booked is None else str(run.booked),
-        "basis": run.basis.to_plain(),
-        "basis_provenance": {r["key"]: r["source"] + (f"; {r['date']}" if r["date"] else "")
-                             for r in run.basis.as_records()},
-        "curve": valuation.assumptions.curve.describe(),
-        "mortality": valuation.assumptions.mortality.describe(),
-        "totals": {
+    return manifest(
+        kind, run.run_id, valuation.valuation_date,
+        inputs=[{"role": f.role, "path": f.path, "sha256": f.sha256} for f in run.inputs],
+        booked=None if run.booked is None else str(run.booked),
+        basis=run.basis.to_plain(),
+        basis_provenance={r["key"]: r["source"] + (f"; {r['date']}" if r["date"] else "")
+                          for r in run.basis.as_records()},
+        curve=valuation.assumptions.curve.describe(),
+        mortality=valuation.assumptions.mortality.describe(),
+        totals={
             "persons": int(totals.loc["total", "persons"]),
             "liability": float(valuation.total_liability),
             "by_status": {status: {column: float(totals.loc[status, column]) if column != "persons"
@@ -209,11 +122,25 @@ def manifest_content(run, kind: str = "valuation") -> dict[str, object]:
                                    for column in totals.columns}
                           for status in totals.index if status != "total"},
         },
-        "journal": None if journal is None else {
-            "liability": str(journal.liability), "booked": str(journal.booked),
-            "regulation": str(journal.regulation), "kind": journal.kind, "lines": len(journal.lines)},
-        "not_valued": valuation.not_valued,
-    }
+        journal=journal_summary(run.journal),
+        not_valued=valuation.not_valued,
+    )
+
+
+def analysis_manifest(analysis, prior_run_id: str) -> dict[str, object]:
+    """What the manifest of an ændringsanalyse adds: the prior run and every step."""
+    return {"prior_run_id": prior_run_id, "analysis": {
+        "order": list(analysis.order), "operating_expense_c": analysis.operating_expense,
+        "residual": analysis.residual,
+        "steps": [{"category": s.category, "description": s.description, "amount": s.amount}
+                  for s in analysis.steps]}}
+
+
+def sensitivities_manifest(result) -> dict[str, object]:
+    """What the manifest of a sensitivity run adds: each scenario and the durations."""
+    return {"sensitivities": [{"id": r.scenario.id, "scenario": r.scenario.name, "overrides": r.scenario.overrides,
+                               "liability": r.liability} for r in result.results],
+            "durations": {f"{bp}bp": d for bp, d in result.durations.items()}}
 
 
 def analysis_frame(analysis) -> pd.DataFrame:
@@ -222,7 +149,7 @@ def analysis_frame(analysis) -> pd.DataFrame:
     rows = []
     previous = None
     for number, step in enumerate(analysis.steps, start=1):
-        level = Decimal(repr(step.liability)).quantize(Decimal("0.01"))
+        level = to_ore(step.liability)
         if step.category in ("primo", "ultimo"):
             amount = level
         else:
@@ -284,7 +211,7 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     write_workpaper(folder / "valuation.xlsx", valuation, run.journal,
                     WorkpaperContext(run_id=run.run_id, register_name=register_name, persons_file=persons_name),
                     analysis=analysis, sensitivities=sensitivities)
-    content = manifest_content(run, kind)
+    content = valuation_manifest(run, kind)
     content["persons_file"] = persons_name
     content["pseudonymized"] = None if pseudonyms is None else pseudonyms.describe()
     content.update(extra_manifest or {})
@@ -306,29 +233,22 @@ def write_rollforward(rollforward, journal: Journal | None, basis_text: str, run
     with output_folder(target, force) as folder:
         if journal is not None:
             write_csv(journal_frame(journal), folder / "journal.csv")
-        lines = pd.DataFrame([{"post": label, "beløb": kroner_text(Decimal(repr(amount)).quantize(Decimal("0.01")))}
+        lines = pd.DataFrame([{"post": label, "beløb": kroner_text(amount)}
                               for label, amount in rollforward.lines()])
         write_csv(lines, folder / "rollforward.csv")
         (folder / "basis.toml").write_text(basis_text, encoding="utf-8")
         write_rollforward_workpaper(folder / "valuation.xlsx", rollforward, journal, basis_text, run_id)
-        write_manifest(folder, {
-            "tool": "tjenestemandspension",
-            "kind": "rollforward",
-            "run_id": run_id,
-            "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-            "software": library_versions(),
-            "valuation_date": rollforward.to_date,
-            "last_recalculation": rollforward.last_recalculation,
-            "prior_run_id": rollforward.prior_run_id,
-            "inputs": [],
-            "rollforward": {"prior_liability": rollforward.prior_liability, "rate": rollforward.rate,
-                            "years": rollforward.years, "interest": rollforward.interest,
-                            "accrual": rollforward.accrual, "payments": rollforward.payments},
-            "totals": {"liability": rollforward.liability},
-            "journal": None if journal is None else {
-                "liability": str(journal.liability), "booked": str(journal.booked),
-                "regulation": str(journal.regulation), "kind": journal.kind, "lines": len(journal.lines)},
-        })
+        write_manifest(folder, manifest(
+            "rollforward", run_id, rollforward.to_date,
+            last_recalculation=rollforward.last_recalculation,
+            prior_run_id=rollforward.prior_run_id,
+            inputs=[],
+            rollforward={"prior_liability": rollforward.prior_liability, "rate": rollforward.rate,
+                         "years": rollforward.years, "interest": rollforward.interest,
+                         "accrual": rollforward.accrual, "payments": rollforward.payments},
+            totals={"liability": rollforward.liability},
+            journal=journal_summary(journal),
+        ))
         names = sorted(p.name for p in folder.iterdir())
     return names
 
@@ -354,19 +274,14 @@ def write_batch(result, basis, target: Path, force: bool = False, persons_format
                                columns=["kommune", "problem"])
         write_csv(skipped, folder / "skipped.csv")
         write_batch_overview(folder / "overview.xlsx", overview, skipped)
-        write_manifest(folder, {
-            "tool": "tjenestemandspension",
-            "kind": "batch",
-            "run_id": hashlib.sha256("".join(run.run_id for run in result.runs.values()).encode()).hexdigest()[:12],
-            "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-            "software": library_versions(),
-            "valuation_date": basis.valuation_date,
-            "kommuner": {name: {"folder": folders[name], "run_id": run.run_id, "source": result.sources[name],
-                                "persons": len(run.register), "liability": run.valuation.total_liability}
-                         for name, run in result.runs.items()},
-            "skipped": {name: [str(p) for p in problems] for name, problems in result.skipped.items()},
-            "totals": {"persons": int(sum(len(r.register) for r in result.runs.values())),
-                       "liability": float(sum(r.valuation.total_liability for r in result.runs.values()))},
-        })
+        write_manifest(folder, manifest(
+            "batch", result.run_id, basis.valuation_date,
+            kommuner={name: {"folder": folders[name], "run_id": run.run_id, "source": result.sources[name],
+                             "persons": len(run.register), "liability": run.valuation.total_liability}
+                      for name, run in result.runs.items()},
+            skipped={name: [str(p) for p in problems] for name, problems in result.skipped.items()},
+            totals={"persons": int(sum(len(r.register) for r in result.runs.values())),
+                    "liability": float(sum(r.valuation.total_liability for r in result.runs.values()))},
+        ))
         names = sorted(p.name for p in folder.iterdir())
     return names

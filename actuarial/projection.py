@@ -33,34 +33,22 @@ import pandas as pd
 
 from tjenestemandspension.actuarial.indexation import InflationByTerm, indexation
 from tjenestemandspension.actuarial.register import (
-    STATUS_ACTIVE,
     STATUS_CHILD,
-    STATUS_DEFERRED,
     STATUS_NAMES,
     STATUS_RETIRED,
     STATUS_SPOUSE,
-    UNKNOWN,
     Register,
 )
-from tjenestemandspension.actuarial.rules import BenefitRules, round_half_up, whole_years
+from tjenestemandspension.actuarial.rules import BenefitRules, benefits, spouse_assumptions
 from tjenestemandspension.curves import DiscountCurve
-from tjenestemandspension.mortality import HORIZON_MONTHS, SEX_MEN, SEX_WOMEN, MortalityBasis
+from tjenestemandspension.dates import completed_months, is_month_end
+from tjenestemandspension.mortality import HORIZON_MONTHS, MortalityBasis
 
 SENTINEL = HORIZON_MONTHS + 1  # month index with zero survival
 GRID = HORIZON_MONTHS + 2  # months 0..SENTINEL
 JOINT_CELLS = 4_000_000  # pair × month cells of joint survival computed at once (≈ 32 MB an array)
 FEW_CHUNKS = 4  # up to this many chunks, find each chunk's persons by a mask instead of sorting
 N_STATUS = len(STATUS_NAMES)
-
-
-def completed_months(dates: np.ndarray, valuation_date: dt.date) -> np.ndarray:
-    """Completed months between each date and V (V a month end: the month of V counts)."""
-    v_month = (valuation_date.year - 1970) * 12 + valuation_date.month - 1
-    return v_month - dates.astype("datetime64[M]").astype(np.int64)
-
-
-def birth_years(dates: np.ndarray) -> np.ndarray:
-    return dates.astype("datetime64[Y]").astype(np.int64) + 1970
 
 
 def value_factors(curve: DiscountCurve, inflation: float | InflationByTerm) -> np.ndarray:
@@ -104,130 +92,17 @@ class Projection:
     n_spouse_pairs: int
 
 
-@dataclass
-class _Benefits:
-    """The benefit side for every person (zeros where a component does not apply)."""
-
-    pension_age: np.ndarray
-    start: np.ndarray  # k_A
-    n: np.ndarray
-    pct: np.ndarray
-    reduction: np.ndarray
-    benefit: np.ndarray
-    unreduced: np.ndarray
-    salary: np.ndarray
-    lump_sum: np.ndarray
-    supplement_rate: np.ndarray  # yearly early supplement
-    supplement_end: np.ndarray  # last month k of the supplement
-    spouse_before: np.ndarray  # SB_pre
-    spouse_after: np.ndarray  # SB_post
-    child_end: np.ndarray  # last month k of a child's pension
-
-
-def _benefits(register: Register, rules: BenefitRules, age_months: np.ndarray) -> _Benefits:
-    """Benefits per person. Member rules run on the members only (about half a register)
-    and are scattered into full-length arrays."""
-    n_persons = len(register)
-    status = register.status
-    out = _Benefits(
-        pension_age=np.full(n_persons, np.nan), start=np.ones(n_persons, dtype=np.int64),
-        n=np.full(n_persons, np.nan), pct=np.full(n_persons, np.nan), reduction=np.zeros(n_persons),
-        benefit=np.zeros(n_persons), unreduced=np.zeros(n_persons), salary=np.zeros(n_persons),
-        lump_sum=np.zeros(n_persons), supplement_rate=np.zeros(n_persons),
-        supplement_end=np.zeros(n_persons, dtype=np.int64), spouse_before=np.zeros(n_persons),
-        spouse_after=np.zeros(n_persons), child_end=np.zeros(n_persons, dtype=np.int64))
-
-    # --- active and deferred members ----------------------------------------------------
-    m = np.flatnonzero((status == STATUS_ACTIVE) | (status == STATUS_DEFERRED))
-    active = status[m] == STATUS_ACTIVE
-    birth = register.birth_date[m]
-    a0 = age_months[m]
-    given_age = register.pension_age[m]
-    pension_age = np.where(np.isnan(given_age),
-                           rules.earliest_payout_age(birth, register.hire_date[m]) + rules.offset_years,
-                           given_age)
-    state_age = rules.state_pension_age(birth)
-    start = np.clip(round_half_up(12.0 * pension_age) - a0, 1, SENTINEL)
-
-    service = register.service_years[m]
-    fraction = register.employment_fraction[m]
-    service_at_start = np.maximum(service, service + (pension_age - a0 / 12.0) * fraction)
-    entitled = ~active | (whole_years(service_at_start) >= rules.min_service_years)
-    if rules.active_basis == "projected":
-        service = np.where(active, service_at_start, service)
-    n = np.minimum(whole_years(service), rules.max_service_years)
-
-    salary = register.projected_salary[m]
-    salary = np.where(np.isnan(salary), register.pensionable_salary[m], salary)
-    salary = np.where(entitled, salary, 0.0)
-    pct = rules.pension_percentage(n)
-    reduction = rules.reduction(pension_age, birth_years(birth), state_age)
-    unreduced = pct * salary
-    benefit = unreduced * (1.0 - reduction)
-
-    lump_sum = np.where(n >= rules.lump_sum_service_years, rules.lump_sum_fraction * salary, 0.0)
-    if rules.early_supplement_full > 0:
-        supplement = np.where(entitled, rules.early_supplement_full * n / rules.max_service_years, 0.0)
-        out.supplement_rate[m] = np.where(pension_age < rules.supplement_halved_below_age,
-                                          0.5 * supplement, supplement)
-        # paid while the month starts before state pension age: a0 + k − 1 < 12·SPA
-        out.supplement_end[m] = round_half_up(12.0 * state_age) - a0
-
-    # on death in service at least `spouse_min_service_years` count
-    death_in_service = (rules.spouse_fraction
-                        * rules.pension_percentage(np.maximum(n, rules.spouse_min_service_years)) * salary)
-    out.spouse_before[m] = np.where(active, death_in_service, rules.spouse_fraction_deferred * unreduced)
-    out.spouse_after[m] = np.where(active, rules.spouse_fraction, rules.spouse_fraction_deferred) * unreduced
-
-    out.pension_age[m] = pension_age
-    out.start[m] = start
-    out.n[m] = n
-    out.pct[m] = pct
-    out.reduction[m] = reduction
-    out.benefit[m] = benefit
-    out.unreduced[m] = unreduced
-    out.salary[m] = salary
-    out.lump_sum[m] = lump_sum
-
-    # --- pensions in payment ----------------------------------------------------------------
-    payees = np.flatnonzero(status >= STATUS_RETIRED)
-    out.benefit[payees] = register.annual_pension[payees]
-    retired = payees[status[payees] == STATUS_RETIRED]
-    out.unreduced[retired] = register.annual_pension[retired]
-    out.spouse_after[retired] = rules.spouse_fraction * register.annual_pension[retired]
-    # a child is paid at t_k while a0 + k < 12·end age
-    children = payees[status[payees] == STATUS_CHILD]
-    out.child_end[children] = 12 * rules.child_pension_end_age - 1 - age_months[children]
-    return out
-
-
-def _spouse_cohorts(register: Register, rules: BenefitRules, age_months: np.ndarray,
-                    valuation_date: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(probability, spouse sex, spouse age in months) for every person."""
-    married = register.married
-    probability = np.where(married == 1, 1.0,
-                           np.where(married == 0, 0.0, rules.marriage_probability(register.sex)))
-    opposite = np.where(register.sex == SEX_MEN, SEX_WOMEN, SEX_MEN).astype(np.int8)
-    spouse_sex = np.where(register.spouse_sex == UNKNOWN, opposite, register.spouse_sex).astype(np.int8)
-    shift = int(round_half_up(np.array([12.0 * rules.age_difference_years]))[0])
-    # a man's wife is younger, a woman's husband older
-    collective_age = np.where(register.sex == SEX_MEN, age_months - shift, age_months + shift)
-    given = ~np.isnat(register.spouse_birth_date)
-    spouse_age = collective_age.copy()
-    spouse_age[given] = completed_months(register.spouse_birth_date[given], valuation_date)
-    return probability, spouse_sex, spouse_age
-
-
 def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
             mortality: MortalityBasis, inflation: float | InflationByTerm, rules: BenefitRules) -> Projection:
     """Value every person of the register: components and expected monthly payments."""
-    if (valuation_date + dt.timedelta(days=1)).day != 1:
+    if not is_month_end(valuation_date):
         raise ValueError("the valuation date must be a month end")
     n_persons = len(register)
     status = register.status
     age_months = completed_months(register.birth_date, valuation_date)
-    b = _benefits(register, rules, age_months)
-    probability, spouse_sex, spouse_age = _spouse_cohorts(register, rules, age_months, valuation_date)
+    b = benefits(rules, register, age_months)
+    spouses = spouse_assumptions(rules, register, age_months, valuation_date)
+    probability, spouse_sex, spouse_age = spouses.probability, spouses.sex, spouses.age_months
     weight = 1.0 - register.state_share - register.insured_share
 
     has_spouse_value = (probability > 0) & ((b.spouse_before > 0) | (b.spouse_after > 0))
@@ -250,7 +125,7 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     v = value_factors(curve, inflation)
     annuity = suffix_sums(survival * v)  # annuity[c, k] = Σ_{j≥k} v_j S_c(j)
 
-    start = b.start
+    start = np.minimum(b.start, SENTINEL)  # k_A beyond every horizon: the sentinel month
     pv_own = b.benefit / 12.0 * annuity[cohort, start]
     pv_own[(status == STATUS_SPOUSE) | (status == STATUS_CHILD)] = 0.0
     pv_lump_sum = b.lump_sum * v[start] * survival[cohort, start]
@@ -284,9 +159,11 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     monthly_joint = np.zeros((N_STATUS, GRID))
     n_pairs = 0
     if who.size:
-        pv, monthly_joint, n_pairs = _spouse_pensions(
-            who, status, cohort, spouse_cohort, start, probability, b.spouse_before, b.spouse_after,
-            weight, survival, annuity, v, flows, spouse_rows, cohort_age)
+        covered = _SpouseCover(status=status[who], member_cohort=cohort[who], spouse_cohort=spouse_cohort[who],
+                               start=start[who], probability=probability[who], before=b.spouse_before[who],
+                               after=b.spouse_after[who], weight=weight[who], flow_rows=spouse_rows)
+        cohorts = _Cohorts(survival=survival, annuity=annuity, value_factors=v, age_months=cohort_age)
+        pv, monthly_joint, n_pairs = _spouse_pensions(covered, cohorts, flows)
         pv_spouse[who] = pv
     monthly = flows.expected(survival) + monthly_joint
     monthly *= indexation(inflation, np.arange(GRID) / 12.0)
@@ -295,8 +172,8 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
         age_months=age_months,
         pension_age=b.pension_age,
         pension_start_month=start,
-        service_whole_years=b.n,
-        pension_percentage=b.pct,
+        service_whole_years=b.service_whole_years,
+        pension_percentage=b.pension_percentage,
         reduction=b.reduction,
         annual_benefit=b.benefit,
         unreduced_benefit=b.unreduced,
@@ -374,9 +251,34 @@ def _sum_by_status(row_status: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return totals
 
 
-def _spouse_pensions(who, status, cohort, spouse_cohort, start, probability, before, after,
-                     weight, survival, annuity, v, flows, spouse_rows, cohort_age):
-    """Present value and expected payments of the spouse pensions of the persons `who`.
+@dataclass(frozen=True)
+class _Cohorts:
+    """The cohorts' survival rows and annuities, shared by every person of a cohort."""
+
+    survival: np.ndarray  # S_c(t_k), (cohorts, GRID)
+    annuity: np.ndarray  # A_c[k] = Σ_{j≥k} v_j S_c(t_j)
+    value_factors: np.ndarray  # v_k
+    age_months: np.ndarray  # each cohort's a0
+
+
+@dataclass(frozen=True)
+class _SpouseCover:
+    """The persons with a spouse pension to value, one entry each."""
+
+    status: np.ndarray
+    member_cohort: np.ndarray
+    spouse_cohort: np.ndarray
+    start: np.ndarray  # k_A
+    probability: np.ndarray  # p
+    before: np.ndarray  # SB_pre
+    after: np.ndarray  # SB_post
+    weight: np.ndarray  # the kommune's share, 1 − state share − insured share
+    flow_rows: np.ndarray  # their rows of the spouse-survival flows
+
+
+def _spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts,
+                     flows: "_SurvivalFlows") -> tuple[np.ndarray, np.ndarray, int]:
+    """Present value and expected payments of the spouse pensions of the persons covered.
 
     With m = min(k, k_A − 1), the spouse is paid at t_k if alive, after the member died
     before t_k: SB_pre if the death came before pension start, SB_post after. Split at
@@ -394,15 +296,16 @@ def _spouse_pensions(who, status, cohort, spouse_cohort, start, probability, bef
     wide as its longest horizon. For retired members k_A = 1 and SB_pre = 0, so only
     J[1] is needed: a weighted sum, no suffix sums.
     """
-    st, cm, cs, ka = status[who], cohort[who], spouse_cohort[who], start[who]
-    p, pre, post, w = probability[who], before[who], after[who], weight[who]
+    st, cm, cs, ka = covered.status, covered.member_cohort, covered.spouse_cohort, covered.start
+    p, pre, post, w = covered.probability, covered.before, covered.after, covered.weight
+    survival, annuity, v = cohorts.survival, cohorts.annuity, cohorts.value_factors
     member_alive_at_start = survival[cm, ka - 1]
     after_start = pre * (1.0 - member_alive_at_start) + post * member_alive_at_start
 
     # spouse-survival part: p·w·(SB_pre before k_A, after_start from k_A)·S_sp
     amount = p * w / 12.0
-    flows.add_rate(spouse_rows, np.ones_like(ka), amount * pre)
-    flows.add_rate(spouse_rows, ka, amount * (after_start - pre))
+    flows.add_rate(covered.flow_rows, np.ones_like(ka), amount * pre)
+    flows.add_rate(covered.flow_rows, ka, amount * (after_start - pre))
 
     # distinct pairs (status, member cohort, spouse cohort), ordered by status, then horizon
     n_cohorts = survival.shape[0]
@@ -410,7 +313,7 @@ def _spouse_pensions(who, status, cohort, spouse_cohort, start, probability, bef
     pair_status = pair_keys // (n_cohorts * n_cohorts)
     pair_member = (pair_keys // n_cohorts) % n_cohorts
     pair_spouse = pair_keys % n_cohorts
-    older = np.maximum(cohort_age[pair_member], cohort_age[pair_spouse])
+    older = np.maximum(cohorts.age_months[pair_member], cohorts.age_months[pair_spouse])
     horizon = np.clip(HORIZON_MONTHS - older, 0, HORIZON_MONTHS)  # last month both may be alive
     order = np.lexsort((horizon, pair_status))
     rank = np.empty_like(order)
@@ -423,13 +326,13 @@ def _spouse_pensions(who, status, cohort, spouse_cohort, start, probability, bef
 
     def persons_of(number: int, first: int, last: int) -> np.ndarray:
         if len(chunks) == 1:
-            return np.arange(who.size)
+            return np.arange(ka.size)
         if len(chunks) <= FEW_CHUNKS:
             return np.flatnonzero((person_rank >= first) & (person_rank < last))
         return persons_in_order[bounds[number]:bounds[number + 1]]
 
-    joint_at_1 = np.zeros(who.size)
-    joint_at_start = np.zeros(who.size)
+    joint_at_1 = np.zeros(ka.size)
+    joint_at_start = np.zeros(ka.size)
     monthly = np.zeros((N_STATUS, GRID))
     for number, (first, last) in enumerate(chunks):
         chunk_pairs = order[first:last]

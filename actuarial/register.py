@@ -1,18 +1,16 @@
 """The member register as the engine sees it: validated, typed columns.
 
 `Register` holds one numpy array per column (docs/specification.md §6). It is built by
-`actuarial.register_io.read_register` from a file, or by `Register.from_frame` from a
-pandas DataFrame; both run the same validation, which collects every problem before
-anything is valued.
+`read_register` from a file, or by `register_from_frame` from a pandas DataFrame; both
+run the same validation, which collects every problem before anything is valued. This
+module knows nothing of files.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
-import pandas as pd
 
 STATUS_ACTIVE, STATUS_DEFERRED, STATUS_RETIRED, STATUS_SPOUSE, STATUS_CHILD = range(5)
 STATUS_NAMES = ("active", "deferred", "retired", "spouse", "child")
@@ -71,10 +69,3 @@ class Register:
                 continue
             arrays[f.name] = np.concatenate([getattr(r, f.name) for r in registers])
         return cls(**arrays, source=None, row_numbers=None)
-
-    @classmethod
-    def from_frame(cls, frame: pd.DataFrame, valuation_date: dt.date, source: str | None = None) -> "Register":
-        """Validate a DataFrame with register columns (canonical or Danish names)."""
-        from tjenestemandspension.actuarial.register_io import register_from_frame
-
-        return register_from_frame(frame, valuation_date, source=source)

@@ -11,6 +11,7 @@ import pandas as pd
 from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.projection import GRID, Projection
 from tjenestemandspension.actuarial.register import STATUS_NAMES, Register
+from tjenestemandspension.actuarial.table_validation import MAX_SHOWN_NAME_CHARS, looks_like_cpr, printable
 
 PERSON_COLUMNS = (
     "person_id", "status", "pension_age", "annual_benefit", "pv_own", "pv_lump_sum",
@@ -119,8 +120,25 @@ class Valuation:
         return totals
 
     @property
+    def ignored_columns(self) -> str | None:
+        """The register's columns the valuation does not use, for people to see (in Danish);
+        None when it uses them all."""
+        names = self.register.ignored_columns
+        if not names:
+            return None
+        return ", ".join(_shown_column(name) for name in names)
+
+    @property
     def not_valued(self) -> list[str]:
         items = list(NOT_VALUED)
         if self.assumptions.rules.early_supplement_full == 0:
             items.insert(0, "førtidstillæg: det fulde beløb er ikke angivet (supplement.early_supplement_full = 0)")
         return items
+
+
+def _shown_column(name: str) -> str:
+    if not name.strip():
+        return "(uden navn)"
+    if looks_like_cpr(name):
+        return "(et CPR-nummer, vises ikke)"
+    return f"'{printable(name, MAX_SHOWN_NAME_CHARS)}'"

@@ -9,7 +9,8 @@ with r the prior curve's one-year spot rate, T the period in years, accrual the 
 earned in the period (given, or a rate times the pensionable salaries), and payments the
 pensions actually paid (function 6.52.72). It ignores experience (who died, retired,
 joined) and assumption changes: docs/analysis.md states how close it comes to a full
-recalculation.
+recalculation. It works on values (the prior run's liability, date and curve); reading
+the prior run's folder is the run layer's job (run.run_rollforward).
 """
 
 from __future__ import annotations
@@ -18,12 +19,23 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tjenestemandspension.actuarial.analysis import months_between
-from tjenestemandspension.actuarial.assumptions import resolve_curve
-from tjenestemandspension.actuarial.rundir import RunFolder
+from tjenestemandspension.curves import DiscountCurve
+from tjenestemandspension.danish import danish_number
+from tjenestemandspension.dates import is_month_end, months_between
 from tjenestemandspension.errors import InputError, Problem
 
 RECALCULATION_INTERVAL_YEARS = 5
+
+
+@dataclass(frozen=True)
+class PriorRun:
+    """What a roll-forward needs of the run it starts from."""
+
+    run_id: str
+    valuation_date: dt.date
+    last_recalculation: dt.date  # the last actuarial recalculation in the chain
+    liability: float
+    curve: DiscountCurve  # the prior run's curve, with its shift
 
 
 @dataclass(frozen=True)
@@ -61,17 +73,11 @@ class RollForward:
         ]
 
 
-def last_recalculation_of(prior: RunFolder) -> dt.date:
-    if prior.kind == "rollforward":
-        return dt.date.fromisoformat(prior.manifest["last_recalculation"])
-    return dt.date.fromisoformat(prior.manifest["valuation_date"])
-
-
-def roll_forward(prior: RunFolder, to_date: dt.date, payments: Decimal, accrual: Decimal | None = None,
+def roll_forward(prior: PriorRun, to_date: dt.date, payments: Decimal, accrual: Decimal | None = None,
                  accrual_rate: float | None = None, salaries: Decimal | None = None) -> RollForward:
-    prior_date = dt.date.fromisoformat(prior.manifest["valuation_date"])
+    prior_date = prior.valuation_date
     problems = []
-    if (to_date + dt.timedelta(days=1)).day != 1:
+    if not is_month_end(to_date):
         problems.append(Problem(file="--to", value=to_date.isoformat(), expected="expected the last day of a month"))
     if to_date <= prior_date:
         problems.append(Problem(file="--to", value=to_date.isoformat(),
@@ -91,7 +97,7 @@ def roll_forward(prior: RunFolder, to_date: dt.date, payments: Decimal, accrual:
     if problems:
         raise InputError(problems)
 
-    curve = resolve_curve(prior.basis())
+    curve = prior.curve
     rate = float(curve.spots[0])
     years = months_between(prior_date, to_date) / 12.0
     prior_liability = prior.liability
@@ -99,11 +105,11 @@ def roll_forward(prior: RunFolder, to_date: dt.date, payments: Decimal, accrual:
         accrued, text = float(accrual), "angivet beløb"
     elif accrual_rate is not None:
         accrued = accrual_rate * float(salaries)
-        text = f"{accrual_rate:.2%} af pensionsgivende lønsum {float(salaries):,.0f} kr.".replace(",", ".")
+        text = f"{accrual_rate:.2%} af pensionsgivende lønsum {danish_number(float(salaries))} kr."
     else:
         accrued, text = 0.0, "ikke angivet: 0"
     return RollForward(
         prior_run_id=prior.run_id, prior_date=prior_date, to_date=to_date,
-        last_recalculation=last_recalculation_of(prior), prior_liability=prior_liability, rate=rate,
+        last_recalculation=prior.last_recalculation, prior_liability=prior_liability, rate=rate,
         curve_name=curve.name, years=years, interest=prior_liability * ((1.0 + rate) ** years - 1.0),
         accrual=accrued, accrual_text=text, payments=float(payments))

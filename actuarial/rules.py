@@ -1,8 +1,12 @@
-"""Benefit rules (docs/specification.md §3 and §8), vectorised over persons.
+"""Benefit rules (docs/specification.md §3 and §8), vectorised over persons: every rule
+that turns a person of the register into amounts and dates lives here.
 
-The tables themselves (payout ages, state pension ages, reductions, the pension
-percentage ladder) live in the basis, not in code: these functions only know how to
-look them up.
+`BenefitRules` holds the basis' benefit settings; the tables themselves (payout ages,
+state pension ages, reductions, the pension percentage ladder) live in the basis, not in
+code: its methods only know how to look them up. `benefits` applies them to a register
+(pension age A, k_A, service n, pct, B_u, B, lump sum, supplement, SB_pre, SB_post, the
+end of a child's pension); `spouse_assumptions` gives each person's spouse (p, sex,
+age). The projection (projection.py) only adds survival, discounting and cash flows.
 """
 
 from __future__ import annotations
@@ -13,18 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.register import (
+    STATUS_ACTIVE,
+    STATUS_CHILD,
+    STATUS_DEFERRED,
+    STATUS_RETIRED,
+    UNKNOWN,
+    Register,
+)
+from tjenestemandspension.dates import completed_months
+from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN
+from tjenestemandspension.rounding import round_half_up, whole_years
 
-WHOLE_YEARS_EPSILON = 1e-9  # floor(x + 1e-9): 10.1 + 26.9 counts as 37 whole years
 REDUCTION_FIRST_AGE = 60
-
-
-def whole_years(years: np.ndarray) -> np.ndarray:
-    return np.floor(np.asarray(years, dtype=float) + WHOLE_YEARS_EPSILON)
-
-
-def round_half_up(x: np.ndarray) -> np.ndarray:
-    """round() with halves up, robust to 12·A landing a hair below a half."""
-    return np.floor(np.asarray(x, dtype=float) + 0.5 + WHOLE_YEARS_EPSILON).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,11 @@ class BenefitRules:
     @property
     def max_service_years(self) -> int:
         return self.ladder[-1][0]
+
+    @property
+    def age_difference_months(self) -> int:
+        """The collective spouse's age difference in whole months: round(12 · years)."""
+        return int(round_half_up(12.0 * self.age_difference_years))
 
     @classmethod
     def from_basis(cls, basis: Basis) -> "BenefitRules":
@@ -128,8 +138,6 @@ class BenefitRules:
         return np.where(pension_age < state_pension_age, rate, 0.0)
 
     def marriage_probability(self, sex: np.ndarray) -> np.ndarray:
-        from tjenestemandspension.mortality import SEX_MEN
-
         return np.where(sex == SEX_MEN, self.marriage_probability_men, self.marriage_probability_women)
 
 
@@ -139,3 +147,133 @@ def _age_from_table(birth_date: np.ndarray, table: tuple[tuple[dt.date, float], 
     index = np.searchsorted(starts, birth_date, side="right") - 1
     # birth dates before the first row use the first row (tables start far in the past)
     return ages[np.clip(index, 0, ages.size - 1)]
+
+
+def birth_years(dates: np.ndarray) -> np.ndarray:
+    return dates.astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+@dataclass(frozen=True)
+class Benefits:
+    """The benefit side of every person, aligned with the register (zeros where a
+    component does not apply; NaN for what only members have)."""
+
+    pension_age: np.ndarray  # A (members)
+    start: np.ndarray  # k_A = max(1, round(12·A) − a0); 1 for pensions in payment
+    service_whole_years: np.ndarray  # n
+    pension_percentage: np.ndarray  # pct(n)
+    reduction: np.ndarray  # the førtidspensionsfradrag at A
+    benefit: np.ndarray  # B, reduced (for payees: the pension in payment)
+    unreduced: np.ndarray  # B_u
+    lump_sum: np.ndarray  # paid at k_A
+    supplement_rate: np.ndarray  # yearly early supplement
+    supplement_end: np.ndarray  # last month k of the supplement
+    spouse_before: np.ndarray  # SB_pre: spouse pension on death before pension start
+    spouse_after: np.ndarray  # SB_post: spouse pension on death after it
+    child_end: np.ndarray  # last month k of a child's pension
+
+
+def benefits(rules: BenefitRules, register: Register, age_months: np.ndarray) -> Benefits:
+    """Benefits per person. Member rules run on the members only (about half a register)
+    and are scattered into full-length arrays."""
+    n_persons = len(register)
+    status = register.status
+    pension_age = np.full(n_persons, np.nan)
+    start = np.ones(n_persons, dtype=np.int64)
+    whole_service = np.full(n_persons, np.nan)
+    percentage = np.full(n_persons, np.nan)
+    reduction = np.zeros(n_persons)
+    benefit = np.zeros(n_persons)
+    unreduced = np.zeros(n_persons)
+    lump_sum = np.zeros(n_persons)
+    supplement_rate = np.zeros(n_persons)
+    supplement_end = np.zeros(n_persons, dtype=np.int64)
+    spouse_before = np.zeros(n_persons)
+    spouse_after = np.zeros(n_persons)
+    child_end = np.zeros(n_persons, dtype=np.int64)
+
+    # --- active and deferred members ----------------------------------------------------
+    m = np.flatnonzero((status == STATUS_ACTIVE) | (status == STATUS_DEFERRED))
+    active = status[m] == STATUS_ACTIVE
+    birth = register.birth_date[m]
+    a0 = age_months[m]
+    given_age = register.pension_age[m]
+    age = np.where(np.isnan(given_age),
+                   rules.earliest_payout_age(birth, register.hire_date[m]) + rules.offset_years, given_age)
+    state_age = rules.state_pension_age(birth)
+
+    service = register.service_years[m]
+    fraction = register.employment_fraction[m]
+    service_at_start = np.maximum(service, service + (age - a0 / 12.0) * fraction)
+    entitled = ~active | (whole_years(service_at_start) >= rules.min_service_years)
+    if rules.active_basis == "projected":
+        service = np.where(active, service_at_start, service)
+    n = np.minimum(whole_years(service), rules.max_service_years)
+
+    salary = register.projected_salary[m]
+    salary = np.where(np.isnan(salary), register.pensionable_salary[m], salary)
+    salary = np.where(entitled, salary, 0.0)
+    pct = rules.pension_percentage(n)
+    member_reduction = rules.reduction(age, birth_years(birth), state_age)
+    member_unreduced = pct * salary
+
+    if rules.early_supplement_full > 0:
+        supplement = np.where(entitled, rules.early_supplement_full * n / rules.max_service_years, 0.0)
+        supplement_rate[m] = np.where(age < rules.supplement_halved_below_age, 0.5 * supplement, supplement)
+        # paid while the month starts before state pension age: a0 + k − 1 < 12·SPA
+        supplement_end[m] = round_half_up(12.0 * state_age) - a0
+
+    # on death in service at least `spouse_min_service_years` count
+    death_in_service = (rules.spouse_fraction
+                        * rules.pension_percentage(np.maximum(n, rules.spouse_min_service_years)) * salary)
+    spouse_before[m] = np.where(active, death_in_service, rules.spouse_fraction_deferred * member_unreduced)
+    spouse_after[m] = np.where(active, rules.spouse_fraction, rules.spouse_fraction_deferred) * member_unreduced
+
+    pension_age[m] = age
+    start[m] = np.maximum(round_half_up(12.0 * age) - a0, 1)
+    whole_service[m] = n
+    percentage[m] = pct
+    reduction[m] = member_reduction
+    benefit[m] = member_unreduced * (1.0 - member_reduction)
+    unreduced[m] = member_unreduced
+    lump_sum[m] = np.where(n >= rules.lump_sum_service_years, rules.lump_sum_fraction * salary, 0.0)
+
+    # --- pensions in payment ----------------------------------------------------------------
+    payees = np.flatnonzero(status >= STATUS_RETIRED)
+    benefit[payees] = register.annual_pension[payees]
+    retired = payees[status[payees] == STATUS_RETIRED]
+    unreduced[retired] = register.annual_pension[retired]
+    spouse_after[retired] = rules.spouse_fraction * register.annual_pension[retired]
+    # a child is paid at t_k while a0 + k < 12·end age
+    children = payees[status[payees] == STATUS_CHILD]
+    child_end[children] = 12 * rules.child_pension_end_age - 1 - age_months[children]
+    return Benefits(pension_age=pension_age, start=start, service_whole_years=whole_service,
+                    pension_percentage=percentage, reduction=reduction, benefit=benefit, unreduced=unreduced,
+                    lump_sum=lump_sum, supplement_rate=supplement_rate, supplement_end=supplement_end,
+                    spouse_before=spouse_before, spouse_after=spouse_after, child_end=child_end)
+
+
+@dataclass(frozen=True)
+class SpouseAssumptions:
+    """Each person's spouse: from the register where it says, else the basis' collective
+    assumptions (docs/specification.md §3)."""
+
+    probability: np.ndarray  # p: 1 or 0 where the register says, else the basis' by sex
+    sex: np.ndarray  # the register's, else the opposite of the member's
+    age_months: np.ndarray  # from the spouse's birth date, else the member's ± the age difference
+
+
+def spouse_assumptions(rules: BenefitRules, register: Register, age_months: np.ndarray,
+                       valuation_date: dt.date) -> SpouseAssumptions:
+    married = register.married
+    probability = np.where(married == 1, 1.0,
+                           np.where(married == 0, 0.0, rules.marriage_probability(register.sex)))
+    opposite = np.where(register.sex == SEX_MEN, SEX_WOMEN, SEX_MEN).astype(np.int8)
+    spouse_sex = np.where(register.spouse_sex == UNKNOWN, opposite, register.spouse_sex).astype(np.int8)
+    # a man's wife is younger, a woman's husband older
+    shift = rules.age_difference_months
+    collective_age = np.where(register.sex == SEX_MEN, age_months - shift, age_months + shift)
+    given = ~np.isnat(register.spouse_birth_date)
+    spouse_age = collective_age.copy()
+    spouse_age[given] = completed_months(register.spouse_birth_date[given], valuation_date)
+    return SpouseAssumptions(probability=probability, sex=spouse_sex, age_months=spouse_age)

@@ -8,14 +8,21 @@ inputs changed since, is refused with a clear message.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from tjenestemandspension.actuarial.basis import Basis, load_basis
-from tjenestemandspension.actuarial.output import MANIFEST, sha256_bytes
-from tjenestemandspension.actuarial.run import sha256_file
+import pandas as pd
+
+from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.basis_files import load_basis
+from tjenestemandspension.actuarial.manifest import MANIFEST, sha256_file
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.textfiles import read_output_csv
+
+
+BASIS_FILE = "basis.toml"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,17 @@ class RunFolder:
     def liability(self) -> float:
         return float(self.manifest["totals"]["liability"])
 
+    @property
+    def valuation_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.manifest["valuation_date"])
+
+    @property
+    def last_recalculation(self) -> dt.date:
+        """The last actuarial recalculation: this run's date, or the one a roll-forward rolled from."""
+        if self.kind == "rollforward":
+            return dt.date.fromisoformat(self.manifest["last_recalculation"])
+        return self.valuation_date
+
     def input_path(self, role: str) -> Path | None:
         for entry in self.manifest.get("inputs", []):
             if entry["role"] == role:
@@ -43,7 +61,19 @@ class RunFolder:
 
     def basis(self) -> Basis:
         """The run's resolved basis (its basis.toml, verified with the folder)."""
-        return load_basis(self.folder / "basis.toml")
+        return load_basis(self.folder / BASIS_FILE)
+
+    def basis_text(self) -> str:
+        return (self.folder / BASIS_FILE).read_text(encoding="utf-8")
+
+    def persons(self) -> pd.DataFrame:
+        """The per-person results, indexed by person_id."""
+        name = self.manifest.get("persons_file", "persons.csv")
+        if name.endswith(".parquet"):
+            frame = pd.read_parquet(self.folder / name)
+        else:
+            frame = read_output_csv(self.folder / name, dtype={"person_id": str, "unit": str, "municipality": str})
+        return frame.set_index("person_id")
 
 
 def read_manifest(folder: Path) -> dict:
@@ -70,7 +100,7 @@ def output_problems(folder: Path, manifest: dict, strict: bool = False) -> list[
         path = folder / name
         if not path.is_file():
             problems.append(Problem(file=str(path), expected="is missing: the folder is not complete"))
-        elif sha256_bytes(path) != expected:
+        elif sha256_file(path) != expected:
             problems.append(Problem(file=str(path), expected="was changed after the run (its sha256 differs from "
                                                              "manifest.json)"))
     if strict:

@@ -5,27 +5,42 @@ Standard set: discount curve ±100 bp and ±50 bp, inflation ±0.5 percentage po
 mortality ±10 % (both sexes), improvements off, pension age ±1 year (the basis' offset;
 pension ages given in the register stay). The rate shifts give the effective duration
 D = (L(−Δ) − L(+Δ)) / (2·L·Δ): the relative fall in the liability per unit rise in rates.
+
+Each scenario has an id (`curve+100bp`, `own:<name>`) by which the results are found;
+its name is what the working paper shows. The scenarios are valued on assumptions
+resolved beforehand (the run layer applies each scenario's overrides to the base's
+resolved assumptions, so no file is read again unless a scenario names another one):
+everything here is pure.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from tjenestemandspension.actuarial.assumptions import resolve_assumptions
+from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.register import Register
-from tjenestemandspension.errors import InputError, Problem
+
+
+RATE_SHIFTS_BP = (100, 50)  # the shifts, up and down, that give the durations
+INFLATION_STEP = 0.005  # ±0.5 percentage points
+MORTALITY_STEP = 0.10  # ±10 % on both sexes' intensities
+BASIS_POINTS = 10_000  # in a unit of rate
+OWN_PREFIX = "own:"
 
 
 @dataclass(frozen=True)
 class Scenario:
-    name: str
+    id: str  # what the results are found by: `curve+100bp`, `own:<name>`
+    name: str  # what the working paper and the console show
     overrides: dict[str, Any]
     user_defined: bool = False
+
+
+def rate_scenario_id(shift_bp: int) -> str:
+    return f"curve{shift_bp:+d}bp"
 
 
 @dataclass(frozen=True)
@@ -48,66 +63,50 @@ def standard_scenarios(basis: Basis) -> list[Scenario]:
     inflation = basis["inflation.rate"]
     men, women = basis["mortality.factor_men"], basis["mortality.factor_women"]
     offset = basis["pension_age.offset_years"]
-    scenarios = [Scenario(f"Rentekurve {bp:+d} bp", {"curve.shift_bp": shift + bp}) for bp in (100, -100, 50, -50)]
+    scenarios = [Scenario(rate_scenario_id(bp), f"Rentekurve {bp:+d} bp", {"curve.shift_bp": shift + bp})
+                 for size in RATE_SHIFTS_BP for bp in (size, -size)]
     by_term = basis["inflation.by_term"] or ()
 
     def inflation_shifted(points: float) -> dict[str, object]:  # every year's rate, by term or not
         return {"inflation.rate": inflation + points,
                 **({"inflation.by_term": [[year, rate + points] for year, rate in by_term]} if by_term else {})}
 
+    up, down = 1 + MORTALITY_STEP, 1 - MORTALITY_STEP
     scenarios += [
-        Scenario("Inflation +0,5 %-point", inflation_shifted(0.005)),
-        Scenario("Inflation -0,5 %-point", inflation_shifted(-0.005)),
-        Scenario("Dødelighed +10 %", {"mortality.factor_men": men * 1.1, "mortality.factor_women": women * 1.1}),
-        Scenario("Dødelighed -10 %", {"mortality.factor_men": men * 0.9, "mortality.factor_women": women * 0.9}),
-        Scenario("Uden levetidsforbedringer", {"mortality.improvements": False}),
-        Scenario("Pensionsalder +1 år", {"pension_age.offset_years": offset + 1}),
+        Scenario("inflation+0.5pp", "Inflation +0,5 %-point", inflation_shifted(INFLATION_STEP)),
+        Scenario("inflation-0.5pp", "Inflation -0,5 %-point", inflation_shifted(-INFLATION_STEP)),
+        Scenario("mortality+10%", "Dødelighed +10 %",
+                 {"mortality.factor_men": men * up, "mortality.factor_women": women * up}),
+        Scenario("mortality-10%", "Dødelighed -10 %",
+                 {"mortality.factor_men": men * down, "mortality.factor_women": women * down}),
+        Scenario("no-improvements", "Uden levetidsforbedringer", {"mortality.improvements": False}),
+        Scenario("pension-age+1", "Pensionsalder +1 år", {"pension_age.offset_years": offset + 1}),
     ]
     if offset >= 1:
-        scenarios.append(Scenario("Pensionsalder -1 år", {"pension_age.offset_years": offset - 1}))
+        scenarios.append(Scenario("pension-age-1", "Pensionsalder -1 år", {"pension_age.offset_years": offset - 1}))
     return scenarios
 
 
-def load_scenarios(path: str | Path) -> list[Scenario]:
-    """User scenarios from TOML: one table per scenario, dotted keys quoted, absolute values.
-
-        [scenario."Rente -25 bp"]
-        "curve.shift_bp" = -25
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError.single("scenario file not found", file=str(path))
-    try:
-        content = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError.single(f"is not valid TOML ({error}); expected scenario tables", file=str(path)) from None
-    tables = content.get("scenario")
-    if not isinstance(tables, dict) or not tables or set(content) != {"scenario"}:
-        raise InputError.single('expected tables [scenario."name"] with "key" = value lines', file=str(path))
-    scenarios = []
-    for name, overrides in tables.items():
-        if not isinstance(overrides, dict) or not overrides:
-            raise InputError([Problem(file=str(path), key=f"scenario.{name}",
-                                      expected="expected at least one \"key\" = value override")])
-        scenarios.append(Scenario(str(name), dict(overrides), user_defined=True))
-    return scenarios
+def scenario_basis(basis: Basis, scenario: Scenario) -> Basis:
+    """The base basis with the scenario's overrides (every one checked)."""
+    return basis.with_overrides(scenario.overrides, source=f"følsomhed: {scenario.name}")
 
 
-def run_sensitivities(register: Register, basis: Basis, scenarios: list[Scenario],
+def run_sensitivities(register: Register, base: Assumptions, scenarios: list[tuple[Scenario, Assumptions]],
                       base_liability: float | None = None) -> Sensitivities:
+    """The liability under each scenario's assumptions, the changes and the durations."""
     if base_liability is None:
-        base_liability = value(register, resolve_assumptions(basis)).total_liability
+        base_liability = value(register, base).total_liability
     results = []
-    for scenario in scenarios:
-        changed = basis.with_overrides(scenario.overrides, source=f"følsomhed: {scenario.name}")
-        liability = value(register, resolve_assumptions(changed)).total_liability
+    for scenario, assumptions in scenarios:
+        liability = value(register, assumptions).total_liability
         change = liability - base_liability
         results.append(ScenarioResult(scenario, liability, change,
                                       change / base_liability if base_liability else 0.0))
-    by_name = {r.scenario.name: r.liability for r in results}
+    by_id = {r.scenario.id: r.liability for r in results}
     durations = {}
-    for bp in (100, 50):
-        up, down = by_name.get(f"Rentekurve {bp:+d} bp"), by_name.get(f"Rentekurve {-bp:+d} bp")
+    for bp in RATE_SHIFTS_BP:
+        up, down = by_id.get(rate_scenario_id(bp)), by_id.get(rate_scenario_id(-bp))
         if up is not None and down is not None and base_liability:
-            durations[bp] = (down - up) / (2.0 * base_liability * bp / 10_000.0)
+            durations[bp] = (down - up) / (2.0 * base_liability * bp / BASIS_POINTS)
     return Sensitivities(base_liability=base_liability, results=tuple(results), durations=durations)

@@ -4,6 +4,8 @@ Used by `tjp example`, the benchmarks and the tests, so that all three value the
 kind of population. The people are invented; the proportions follow a typical Danish
 kommune's civil-servant population (many pensioners, an ageing active group, mostly
 hired before 2007, a share of folkeskole teachers whose pension is partly the state's).
+Where the register speaks to an assumption (who is married, the spouse's age, deaths,
+the spouse pension of a widow, when children leave), the draws follow the basis.
 """
 
 from __future__ import annotations
@@ -12,6 +14,15 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+
+from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.basis_files import default_basis, load_basis
+from tjenestemandspension.actuarial.engine import value
+from tjenestemandspension.actuarial.member_register import register_from_frame
+from tjenestemandspension.actuarial.resolve import resolve_assumptions
+from tjenestemandspension.actuarial.rules import BenefitRules
+from tjenestemandspension.dates import months_between
+from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN
 
 STATUS_MIX = {"active": 0.33, "deferred": 0.15, "retired": 0.40, "spouse": 0.10, "child": 0.02}
 UNITS = ("Børne- og Ungeforvaltningen", "Teknik og Miljø", "Social og Sundhed",
@@ -23,11 +34,13 @@ AGE_RANGES = {  # completed years at the valuation date
 
 def synthetic_register(n_persons: int = 400, seed: int = 2024, valuation_date: dt.date = dt.date(2024, 12, 31),
                        individual_spouses: bool = False,
-                       municipalities: tuple[str, ...] = ("Eksempel Kommune",)) -> pd.DataFrame:
+                       municipalities: tuple[str, ...] = ("Eksempel Kommune",),
+                       basis: Basis | None = None) -> pd.DataFrame:
     """A register of `n_persons` fictitious persons in every status (canonical columns).
 
-    `individual_spouses`: retired members get `married` and, when married, the spouse's
-    birth date and sex (else the collective assumptions apply to everyone).
+    `individual_spouses`: retired members get `married` (with the basis' probability
+    for their sex) and, when married, the spouse's birth date (the basis' age difference
+    on average) and sex; else the collective assumptions apply to everyone.
     """
     rng = np.random.default_rng(seed)
     statuses = np.array(list(STATUS_MIX))
@@ -87,9 +100,11 @@ def synthetic_register(n_persons: int = 400, seed: int = 2024, valuation_date: d
         "municipality": np.asarray(municipalities, dtype=object)[rng.integers(0, len(municipalities), n)],
     })
     if individual_spouses:
+        rules = BenefitRules.from_basis(basis or default_basis())
         retired = status == "retired"
-        married = retired & (rng.random(n) < 0.65)
-        gap_years = rng.normal(np.where(sex == "M", -3.0, 3.0), 4.0)
+        married = retired & (rng.random(n) < rules.marriage_probability(np.where(sex == "M", SEX_MEN, SEX_WOMEN)))
+        older = rules.age_difference_years  # husband older than wife
+        gap_years = rng.normal(np.where(sex == "M", -older, older), 4.0)
         spouse_birth = birth - np.round(gap_years * 365.25).astype("timedelta64[D]")
         spouse_birth = np.minimum(spouse_birth, v_day - np.timedelta64(20 * 365, "D"))
         frame["married"] = np.where(retired, np.where(married, "true", "false"), "")
@@ -100,23 +115,27 @@ def synthetic_register(n_persons: int = 400, seed: int = 2024, valuation_date: d
 
 def age_register(frame: pd.DataFrame, from_date: dt.date, to_date: dt.date, seed: int = 7,
                  deaths: bool = True, retirements: bool = True, new_pensioner: bool = True,
-                 accrual: bool = True, regulation: float = 0.02) -> tuple[pd.DataFrame, float]:
+                 accrual: bool = True, regulation: float = 0.02,
+                 basis: Basis | None = None) -> tuple[pd.DataFrame, float]:
     """The register a period later, as it might come from HR and payroll, and the
     pensions paid in the period.
 
-    Deaths are drawn from the built-in mortality (a married member who dies leaves a
-    spouse pension of 71 %); members past their pension age retire on the benefit the
-    engine computes; actives gain the period's service; salaries and pensions follow the
-    pay `regulation`; one new (ill-health) pensioner joins; children leave at 21.
-    `(frame, pensions paid)`; each change can be switched off to test its effect alone.
+    Everything assumed comes from `basis` (the default basis at `to_date` when None):
+    deaths are drawn from its mortality; a member who dies leaves a spouse, married
+    as the register says or with the basis' probability, who is paid `spouse.fraction`
+    of the pension and is `spouse.age_difference_years` younger (a wife) or older (a
+    husband); members past their pension age retire on the benefit the engine computes;
+    children leave at `benefit.child_pension_end_age`. Actives gain the period's
+    service; salaries and pensions follow the pay `regulation`; one new (ill-health)
+    pensioner joins. `(frame, pensions paid)`; each change can be switched off to test
+    its effect alone.
     """
-    from tjenestemandspension.actuarial.basis import load_basis
-    from tjenestemandspension.actuarial.engine import value
-    from tjenestemandspension.actuarial.register import Register
-    from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN, default_mortality_basis
-
+    if basis is None:
+        basis = load_basis(overrides=[f"valuation.date={to_date.isoformat()}"])
+    assumptions = resolve_assumptions(basis)
+    rules = assumptions.rules
     rng = np.random.default_rng(seed)
-    years = ((to_date.year - from_date.year) * 12 + to_date.month - from_date.month) / 12.0
+    years = months_between(from_date, to_date) / 12.0
     aged = frame.copy().reset_index(drop=True)
     status = aged["status"].to_numpy()
     birth = pd.to_datetime(aged["birth_date"]).to_numpy().astype("datetime64[D]")
@@ -127,25 +146,26 @@ def age_register(frame: pd.DataFrame, from_date: dt.date, to_date: dt.date, seed
     dead = np.zeros(len(aged), dtype=bool)
     widows = []
     if deaths:
-        mortality = default_mortality_basis()
         sex = np.where(aged["sex"].to_numpy() == "M", SEX_MEN, SEX_WOMEN)
-        mu = mortality.intensity(sex, np.floor(age_years).astype(int), to_date.year)
+        mu = assumptions.mortality.intensity(sex, np.floor(age_years).astype(int), to_date.year)
         dead = rng.random(len(aged)) < 1.0 - np.exp(-mu * years)
         paid = np.where(dead, paid / 2.0, paid)  # on average half the period
         married = aged.get("married", pd.Series("", index=aged.index)).astype(str).str.lower().to_numpy()
-        leaves_spouse = dead & (status == "retired") & ((married == "true") | ((married == "") & (rng.random(len(aged)) < 0.6)))
+        assumed_married = rng.random(len(aged)) < rules.marriage_probability(sex)
+        leaves_spouse = dead & (status == "retired") & ((married == "true") | ((married == "") & assumed_married))
         for i in np.flatnonzero(leaves_spouse):
             member_birth = pd.Timestamp(birth[i])
-            shift = -3 if aged.at[i, "sex"] == "M" else 3
+            # a man's wife is younger, a woman's husband older
+            younger_by = rules.age_difference_months if aged.at[i, "sex"] == "M" else -rules.age_difference_months
             widows.append({
                 "person_id": f"{aged.at[i, 'person_id']}-E", "status": "spouse",
                 "sex": "K" if aged.at[i, "sex"] == "M" else "M",
-                "birth_date": (member_birth - pd.DateOffset(years=shift)).strftime("%Y-%m-%d"),
-                "annual_pension": round(0.71 * aged.at[i, "annual_pension"] * (1 + regulation), 2),
+                "birth_date": (member_birth + pd.DateOffset(months=younger_by)).strftime("%Y-%m-%d"),
+                "annual_pension": round(rules.spouse_fraction * aged.at[i, "annual_pension"] * (1 + regulation), 2),
                 "unit": aged.at[i, "unit"], "municipality": aged.at[i, "municipality"],
                 "state_share": aged.at[i, "state_share"], "insured_share": aged.at[i, "insured_share"],
             })
-    children_out = (status == "child") & (age_years >= 21)
+    children_out = (status == "child") & (age_years >= rules.child_pension_end_age)
 
     member = np.isin(status, ["active", "deferred"])
     if accrual:
@@ -158,9 +178,8 @@ def age_register(frame: pd.DataFrame, from_date: dt.date, to_date: dt.date, seed
     aged.loc[payee, "annual_pension"] = np.round(aged.loc[payee, "annual_pension"] * salary_factor, 2)
 
     if retirements and member.any():
-        basis = load_basis(overrides=[f"valuation.date={to_date.isoformat()}"])
         members = aged.loc[member].copy()
-        valued = value(Register.from_frame(members, to_date), basis).persons
+        valued = value(register_from_frame(members, to_date), assumptions).persons
         retiring = (valued["pension_start_month"].to_numpy() == 1) & (valued["annual_benefit"].to_numpy() > 0)
         rows = members.index[retiring]
         aged.loc[rows, "status"] = "retired"

@@ -18,12 +18,19 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, RECOGNITION_THRESHOLD, Journal, danish_date
+from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, RECOGNITION_THRESHOLD, Journal, must_be_recognised
 from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_DANISH_SINGULAR, STATUS_NAMES
 from tjenestemandspension.actuarial.results import Valuation
+from tjenestemandspension.danish import danish_date, danish_number, format_kroner
 from tjenestemandspension.mortality import MAX_TABLE_AGE, SEX_MEN, SEX_WOMEN
+from tjenestemandspension.rounding import to_ore
 
 PERSONS_SHEET_LIMIT = 100_000  # above this, the Personer sheet points to the per-person file
+A4_PAPER = 9  # xlsxwriter's paper code
+WIDTH_SAMPLE_ROWS = 2000  # column widths are judged from the first rows
+MAX_COLUMN_WIDTH = 60
+MAX_NAME_COLUMN_WIDTH = 40  # person ids, units, kommuner
+METHOD_ROW_HEIGHT = 90  # points: the analysis' method text wraps over several lines
 KRONER = '#,##0.00 "kr."'
 STATUS_LABEL = dict(zip(STATUS_NAMES, STATUS_DANISH))
 PERSON_HEADERS = {
@@ -96,17 +103,17 @@ def _write(sheet, row: int, column: int, value: object, cell_format) -> None:
         sheet.write_string(row, column, str(value), cell_format)
 
 
-def _widths(headers: list[str], rows: list[list[object]], sample: int = 2000) -> list[int]:
+def _widths(headers: list[str], rows: list[list[object]], sample: int = WIDTH_SAMPLE_ROWS) -> list[int]:
     widths = []
     for column, header in enumerate(headers):
         longest = max([len(word) for word in str(header).split()] + [8])
         for row in rows[:sample]:
             value = row[column]
             if isinstance(value, (float, np.floating, Decimal)):
-                longest = max(longest, len(f"{float(value):,.2f}") + 4)
+                longest = max(longest, len(danish_number(float(value), 2)) + 4)
             elif value is not None:
                 longest = max(longest, len(str(value)))
-        widths.append(min(longest + 2, 60))
+        widths.append(min(longest + 2, MAX_COLUMN_WIDTH))
     return widths
 
 
@@ -136,7 +143,7 @@ def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, c
 def _print_setup(workbook: xlsxwriter.Workbook, context: WorkpaperContext) -> None:
     for sheet in workbook.worksheets():  # printed working papers: landscape, one page wide
         sheet.set_landscape()
-        sheet.set_paper(9)  # A4
+        sheet.set_paper(A4_PAPER)
         sheet.fit_to_pages(1, 0)
         sheet.set_footer(f"&L{context.title}&C&A&R{context.run_id}  side &P af &N")
         if sheet.name not in ("Oversigt", "Fremskrivning"):
@@ -165,6 +172,8 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
         ("Register", context.register_name),
         ("Kommune(r)", ", ".join(sorted({m for m in valuation.register.municipality if m})) or "(ikke angivet)"),
     ]
+    if valuation.ignored_columns:  # the user should know what the register held that was not used
+        info.append(("Kolonner, der ikke indgår", valuation.ignored_columns))
     row = 2
     for label, text in info:
         sheet.write(row, 0, label, s.bold)
@@ -188,7 +197,7 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
 
     sheet.write(row, 0, "Regulering af 9.72.90.001", s.bold)
     row += 1
-    liability = Decimal(f"{valuation.total_liability:.2f}")
+    liability = to_ore(valuation.total_liability)
     lines = [("Beregnet forpligtelse", liability)]
     if journal is not None:
         lines += [("Bogført saldo 9.72.90.001 (kredit)", journal.booked),
@@ -204,8 +213,8 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
     else:
         sheet.write(row, 0, journal.note)
         row += 1
-    threshold = f"{RECOGNITION_THRESHOLD:,.0f}".replace(",", ".")
-    if liability > RECOGNITION_THRESHOLD:
+    threshold = danish_number(RECOGNITION_THRESHOLD)
+    if must_be_recognised(liability):
         rule = f"Forpligtelsen overstiger {threshold} kr. og skal indregnes i balancen (hensatte forpligtelser)."
     else:
         rule = (f"Forpligtelsen er på højst {threshold} kr.; hensatte forpligtelser under denne grænse er ikke "
@@ -268,8 +277,8 @@ def _persons(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperContext)
     if len(frame) > PERSONS_SHEET_LIMIT:
         for column, text in enumerate(headers):
             sheet.write(0, column, text, s.header)
-        sheet.write(1, 0, f"Registeret har {len(frame):,} personer, mere end arket viser "
-                          f"({PERSONS_SHEET_LIMIT:,}); se {context.persons_file}.".replace(",", "."))
+        sheet.write(1, 0, f"Registeret har {danish_number(len(frame))} personer, mere end arket viser "
+                          f"({danish_number(PERSONS_SHEET_LIMIT)}); se {context.persons_file}.")
         sheet.freeze_panes(1, 0)
         return
     formats = {c: (s.kroner if c in AMOUNT_FIELDS else None) for c in columns}
@@ -293,7 +302,8 @@ def _persons(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperContext)
     for column_index, column in enumerate(columns):
         width = 20 if column in AMOUNT_FIELDS else max(12, len(PERSON_HEADERS[column]) + 2)
         if column in ("unit", "municipality", "person_id"):
-            width = max(width, min(40, max((len(str(v)) for v in data[column][:2000]), default=8) + 2))
+            longest = max((len(str(v)) for v in data[column][:WIDTH_SAMPLE_ROWS]), default=8)
+            width = max(width, min(MAX_NAME_COLUMN_WIDTH, longest + 2))
         sheet.set_column(column_index, column_index, width)
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, len(frame), len(columns) - 1)
@@ -394,7 +404,7 @@ def _analysis(sheet, s: _Sheets, analysis) -> None:
     row += 1
     sheet.write(row, 2, "Metode", s.bold)
     sheet.write(row + 1, 2, analysis.method, s.wrap)
-    sheet.set_row(row + 1, 90)
+    sheet.set_row(row + 1, METHOD_ROW_HEIGHT)
 
 
 def _sensitivities(sheet, s: _Sheets, result) -> None:
@@ -448,7 +458,7 @@ def write_rollforward_workpaper(path: Path, rollforward, journal: Journal | None
     rows = [["Etårig rente", f"{rollforward.rate:.5%}", f"{rollforward.curve_name}: den tidligere kørsels kurve"],
             ["Periode", f"{rollforward.years:g} år", f"{danish_date(rollforward.prior_date)} til "
                                                       f"{danish_date(rollforward.to_date)}"],
-            ["Optjening", f"{rollforward.accrual:,.2f}".replace(",", "_").replace(".", ",").replace("_", "."),
+            ["Optjening", format_kroner(rollforward.accrual),
              rollforward.accrual_text],
             ["Tidligere kørsel", rollforward.prior_run_id, "grundlaget er den tidligere kørsels basis.toml"]]
     s.table(assumptions, 0, ["Forudsætning", "Værdi", "Kilde"], rows, [None, None, s.wrap], [20, 24, 80])

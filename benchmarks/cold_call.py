@@ -12,7 +12,7 @@ import resource
 import sys
 import time
 
-from tjenestemandspension.actuarial import Register, default_basis, resolve_assumptions, value
+from tjenestemandspension.actuarial import default_basis, register_from_frame, resolve_assumptions, value
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 
 
@@ -20,7 +20,7 @@ def main() -> None:
     n_persons = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 1_000_000
     individual = "--individual-spouses" in sys.argv
     valuation_date = dt.date(2024, 12, 31)
-    register = Register.from_frame(synthetic_register(n_persons, seed=2024, individual_spouses=individual),
+    register = register_from_frame(synthetic_register(n_persons, seed=2024, individual_spouses=individual),
                                    valuation_date)
     assumptions = resolve_assumptions(default_basis())
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

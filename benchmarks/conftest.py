@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from tjenestemandspension.actuarial import Register
+from tjenestemandspension.actuarial import Register, register_from_frame
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 
 VALUATION_DATE = dt.date(2024, 12, 31)
@@ -19,4 +19,4 @@ VALUATION_DATE = dt.date(2024, 12, 31)
 def register(n_persons: int, individual_spouses: bool = False) -> Register:
     frame = synthetic_register(n_persons, seed=2024, valuation_date=VALUATION_DATE,
                                individual_spouses=individual_spouses)
-    return Register.from_frame(frame, VALUATION_DATE)
+    return register_from_frame(frame, VALUATION_DATE)

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tjenestemandspension.actuarial.output import write_csv
+from tjenestemandspension.textfiles import write_csv
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 
 N_PERSONS = 1_000_000

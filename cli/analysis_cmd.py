@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tjenestemandspension.actuarial.analysis import analyse_change, parse_order
-from tjenestemandspension.actuarial.basis import load_basis
+from tjenestemandspension.actuarial.analysis import parse_order
+from tjenestemandspension.actuarial.basis_files import load_basis, load_scenarios
 from tjenestemandspension.actuarial.compare import compare_runs
-from tjenestemandspension.actuarial.journal import format_kroner, make_journal, parse_booked
-from tjenestemandspension.actuarial.output import check_output_folder, write_csv, write_rollforward, write_run
-from tjenestemandspension.actuarial.register_io import read_register
-from tjenestemandspension.actuarial.rollforward import roll_forward
+from tjenestemandspension.actuarial.journal import parse_booked
+from tjenestemandspension.actuarial.output import (
+    analysis_manifest,
+    check_output_folder,
+    output_folder,
+    sensitivities_manifest,
+    write_rollforward,
+    write_run,
+)
 from tjenestemandspension.actuarial.rundir import open_run_folder
-from tjenestemandspension.actuarial.run import run_valuation
-from tjenestemandspension.actuarial.sensitivities import load_scenarios, run_sensitivities, standard_scenarios
+from tjenestemandspension.actuarial.run import (
+    compared_run,
+    run_analysis,
+    run_rollforward,
+    run_sensitivity_analysis,
+    scenario_bases,
+)
+from tjenestemandspension.actuarial.sensitivities import standard_scenarios
 from tjenestemandspension.cli.value_cmd import render_summary
-from tjenestemandspension import __version__
+from tjenestemandspension.danish import danish_number, danish_percent, format_kroner, parse_amount
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.textfiles import write_csv
 
 PriorOption = Annotated[Path, typer.Option("--prior", help="The output folder of the prior run (verified against "
                                                            "its manifest).")]
@@ -33,20 +42,6 @@ OutOption = Annotated[Path | None, typer.Option("--out", help="Output folder.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty output folder.")]
 BookedOption = Annotated[str | None, typer.Option("--booked", help="The balance of 9.72.90.001 in the ledger "
                                                                    "(negative); writes the journal.")]
-
-
-def _amount(text: str, option: str) -> Decimal:
-    """Kroner as typed: 1234567.89, 1.234.567,89 or 1234567,89."""
-    cleaned = text.strip().replace(" ", "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except ArithmeticError:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise InputError([Problem(file=option, value=text, expected="expected an amount in kroner")])
-    return amount
 
 
 def _date(text: str, option: str) -> dt.date:
@@ -75,23 +70,12 @@ def analyse(
     groups = parse_order(order)
     booked_amount = parse_booked(booked) if booked is not None else None
     prior_run = open_run_folder(prior, need_inputs=None)
-    if prior_run.kind == "rollforward" or prior_run.input_path("register") is None:
-        raise InputError([Problem(file=str(prior), expected="is a roll-forward; the analysis needs a full "
-                                                            "valuation with its register")])
-    prior_basis = prior_run.basis()
-    prior_register = read_register(prior_run.input_path("register"), prior_basis.valuation_date)
     new_basis = load_basis(basis, settings or [])
     target = out if out is not None else Path("tjp-output") / f"{new_basis.valuation_date.isoformat()}-analyse"
     check_output_folder(target, force)
-    run = run_valuation(register, basis=new_basis, booked=booked_amount)
-    analysis = analyse_change(prior_register, prior_basis, run.register, new_basis, groups,
-                              reported_prior=prior_run.liability, new_valuation=run.valuation)
+    run, analysis = run_analysis(prior_run, register, new_basis, booked_amount, groups)
     files = write_run(run, target, force=force, kind="analysis", analysis=analysis,
-                      extra_manifest={"prior_run_id": prior_run.run_id, "analysis": {
-                          "order": list(groups), "operating_expense_c": analysis.operating_expense,
-                          "residual": analysis.residual,
-                          "steps": [{"category": s.category, "description": s.description, "amount": s.amount}
-                                    for s in analysis.steps]}})
+                      extra_manifest=analysis_manifest(analysis, prior_run.run_id))
     lines = [f"Ændringsanalyse {analysis.prior_date:%d-%m-%Y} → {analysis.new_date:%d-%m-%Y}", ""]
     for step in analysis.steps:
         amount = step.liability if step.category in ("primo", "ultimo") else step.amount
@@ -119,19 +103,12 @@ def rollforward(
     prior_run = open_run_folder(prior, need_inputs=("curve",))
     target = out if out is not None else Path("tjp-output") / f"{to_date.isoformat()}-fremskrivning"
     check_output_folder(target, force)
-    result = roll_forward(
-        prior_run, to_date, _amount(payments, "--payments"),
-        accrual=None if accrual is None else _amount(accrual, "--accrual"),
-        accrual_rate=accrual_rate,
-        salaries=None if salaries is None else _amount(salaries, "--salaries"))
-    payload = json.dumps({"prior": prior_run.run_id, "to": to, "payments": payments, "accrual": accrual,
-                          "rate": accrual_rate, "salaries": salaries, "booked": str(booked_amount),
-                          "software": __version__}, sort_keys=True)
-    run_id = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
-    journal = make_journal(to_date, result.liability, booked_amount, reference=run_id,
-                           basis_text="efter fremskrivning (ikke aktuarmæssig genberegning)")
-    basis_text = (prior_run.folder / "basis.toml").read_text(encoding="utf-8")
-    files = write_rollforward(result, journal, basis_text, run_id, target, force=force)
+    run = run_rollforward(prior_run, to_date, parse_amount(payments, "--payments"), booked_amount,
+                          accrual=None if accrual is None else parse_amount(accrual, "--accrual"),
+                          accrual_rate=accrual_rate,
+                          salaries=None if salaries is None else parse_amount(salaries, "--salaries"))
+    result, journal = run.rollforward, run.journal
+    files = write_rollforward(result, journal, run.basis_text, run.run_id, target, force=force)
     lines = [f"Fremskrivning af 9.72.90.001 til {to_date:%d-%m-%Y} (ikke aktuarmæssig genberegning)",
              f"Seneste aktuarmæssige genberegning: {result.last_recalculation:%d-%m-%Y}", ""]
     lines += [f"{label[:70]:<72}{format_kroner(amount):>22}" for label, amount in result.lines()]
@@ -154,26 +131,22 @@ def sensitivities(
     """The liability under the standard alternative assumptions (and own scenarios)."""
     resolved = load_basis(basis, settings or [])
     chosen = standard_scenarios(resolved) + (load_scenarios(scenarios) if scenarios is not None else [])
-    for scenario in chosen:  # every override is checked before anything is valued
-        resolved.with_overrides(scenario.overrides)
+    scenario_bases(resolved, chosen)  # every override is checked before anything is valued
     target = out if out is not None else Path("tjp-output") / f"{resolved.valuation_date.isoformat()}-foelsomheder"
     check_output_folder(target, force)
-    run = run_valuation(register, basis=resolved)
-    result = run_sensitivities(run.register, resolved, chosen, base_liability=run.valuation.total_liability)
+    run, result = run_sensitivity_analysis(register, resolved, chosen)
     files = write_run(run, target, force=force, kind="sensitivities", sensitivities=result,
-                      extra_manifest={"sensitivities": [{"scenario": r.scenario.name, "overrides": r.scenario.overrides,
-                                                         "liability": r.liability} for r in result.results],
-                                      "durations": {f"{bp}bp": d for bp, d in result.durations.items()}})
+                      extra_manifest=sensitivities_manifest(result))
     lines = [f"Følsomheder pr. {resolved.valuation_date:%d-%m-%Y}", "",
              f"{'scenarie':<34}{'forpligtelse (kr.)':>24}{'ændring (kr.)':>22}{'ændring':>10}",
              f"{'Grundlag':<34}{format_kroner(result.base_liability):>24}"]
     for r in result.results:
         name = r.scenario.name + (" (egen)" if r.scenario.user_defined else "")
-        percent = f"{r.change_percent:+.2%}".replace(".", ",")
+        percent = danish_percent(r.change_percent, sign=True)
         lines.append(f"{name:<34}{format_kroner(r.liability):>24}{format_kroner(r.change):>22}{percent:>10}")
     lines.append("")
     for bp, years in sorted(result.durations.items()):
-        lines.append(f"Varighed (effektiv) ud fra ±{bp} bp: {years:.2f} år".replace(".", ","))
+        lines.append(f"Varighed (effektiv) ud fra ±{bp} bp: {danish_number(years, 2)} år")
     lines.append(f"Skrevet til {target}: {', '.join(files)}")
     typer.echo("\n".join(lines))
 
@@ -187,7 +160,7 @@ def compare(
 ) -> None:
     """What differs between two runs: basis, totals by status, the persons who moved most."""
     run_a, run_b = open_run_folder(first), open_run_folder(second)
-    result = compare_runs(run_a, run_b, top=top)
+    result = compare_runs(compared_run(run_a), compared_run(run_b), top=top)
     lines = [f"A: {first} (kørsel {run_a.run_id}, {run_a.manifest['valuation_date']})",
              f"B: {second} (kørsel {run_b.run_id}, {run_b.manifest['valuation_date']})", "",
              "Forudsætninger, der er forskellige:"]
@@ -206,9 +179,6 @@ def compare(
         lines.append(f"  {row['person_id']:<14}{format_kroner(row['change']):>20}  {row['reason']}")
     lines += [f"Note: {note}" for note in result.notes]
     if out is not None:
-        check_output_folder(out, force)
-        from tjenestemandspension.actuarial.output import output_folder
-
         with output_folder(out, force) as folder:
             write_csv(result.basis, folder / "basis_differences.csv")
             write_csv(result.totals, folder / "totals.csv")

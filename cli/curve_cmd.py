@@ -9,7 +9,7 @@ import numpy as np
 import typer
 
 from tjenestemandspension.cli.common import report_errors
-from tjenestemandspension.curves import DiscountCurve, default_curve, read_term_structures
+from tjenestemandspension.curves import DiscountCurve, default_curve, eiopa_discount_curve, read_term_structures
 from tjenestemandspension.curves.eiopa import reference_date_from_file_name
 from tjenestemandspension.curves.rebuild import METHOD_NAMES, method_for
 from tjenestemandspension.errors import InputError
@@ -109,7 +109,7 @@ def show(
             typer.echo("note: the built-in default is Denmark; --country applies to --file", err=True)
         curve = default_curve(with_va)
     else:
-        curve = DiscountCurve.from_eiopa(read_term_structures(file, country, with_va))
+        curve = eiopa_discount_curve(read_term_structures(file, country, with_va))
         named = reference_date_from_file_name(file.name)
         if named is not None and named != curve.reference_date:
             typer.echo(f"note: the file name says {named.isoformat()}, the file itself "
@@ -138,7 +138,7 @@ def rebuild_command(
     """Rebuild a curve from its liquid rates (Smith-Wilson or EIOPA's 2027 method) and compare it
     with the published one: for auditors' checks and what-ifs."""
     from tjenestemandspension.actuarial import load_basis
-    from tjenestemandspension.actuarial.assumptions import resolve_curve
+    from tjenestemandspension.actuarial.resolve import resolve_curve
 
     if reference_date is not None and (file is not None or par_rates is None):
         raise InputError.single("--reference-date applies to --par-rates without --file (EIOPA's file and the "

@@ -9,18 +9,22 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from tjenestemandspension.actuarial.basis import load_basis
+from tjenestemandspension.actuarial.basis_files import load_basis
 from tjenestemandspension.actuarial.batch import municipalities_in
-from tjenestemandspension.actuarial.journal import format_kroner, parse_booked
-from tjenestemandspension.actuarial.output import Pseudonyms, check_output_folder, write_csv, write_run
+from tjenestemandspension.actuarial.journal import parse_booked
+from tjenestemandspension.actuarial.output import check_output_folder, write_run
+from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
-from tjenestemandspension.actuarial.register_io import read_table
+from tjenestemandspension.actuarial.member_register import read_member_table
 from tjenestemandspension.actuarial.run import Run, run_valuation
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
+from tjenestemandspension.danish import danish_number, format_kroner
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.textfiles import write_csv
 
 EXAMPLE_BOOKED = "-950000000"  # the example kommune's fictitious ledger balance of 9.72.90.001
+IGNORED_COLUMNS = "Kolonner i registeret, som ikke indgår i beregningen"
 
 
 def default_output_folder(valuation_date) -> Path:
@@ -35,7 +39,7 @@ def render_summary(run: Run, target: Path, files: list[str]) -> str:
              f"{'status':<14}{'personer':>10}{'forpligtelse (kr.)':>24}"]
     for status, danish in [*zip(STATUS_NAMES, STATUS_DANISH), ("total", "i alt")]:
         if status in totals.index:
-            persons = f"{int(totals.loc[status, 'persons']):,}".replace(",", ".")
+            persons = danish_number(int(totals.loc[status, 'persons']))
             lines.append(f"{danish:<14}{persons:>10}{format_kroner(totals.loc[status, 'liability']):>24}")
     lines.append("")
     journal = run.journal
@@ -47,6 +51,8 @@ def render_summary(run: Run, target: Path, files: list[str]) -> str:
         lines.append(f"{'regulering (' + journal.kind + ')':<30}{format_kroner(journal.regulation):>24}")
         lines.append(journal.note)
     lines.append("")
+    if valuation.ignored_columns:
+        lines += [f"{IGNORED_COLUMNS}: {valuation.ignored_columns}", ""]
     lines.append(f"Skrevet til {target}: {', '.join(files)}")
     return "\n".join(lines)
 
@@ -94,7 +100,7 @@ def value(
         table = None
         if not register.is_dir():
             with phases("reading"):
-                table = read_table(register)
+                table = read_member_table(register)
         if table is None or len(municipalities_in(table)) > 1:
             if booked is not None:
                 raise InputError([Problem(file="--booked", value=booked, expected=(
@@ -120,7 +126,7 @@ EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skippe
 
 def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, force: bool,
                  persons_format: str, pseudonyms, table, phases: Phases, pseudonym_map: Path | None) -> None:
-    from tjenestemandspension.actuarial.assumptions import resolve_assumptions
+    from tjenestemandspension.actuarial.resolve import resolve_assumptions
     from tjenestemandspension.actuarial.batch import read_booked_file, run_batch
     from tjenestemandspension.actuarial.output import write_batch
 
@@ -144,11 +150,13 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
              f"{'kommune':<30}{'personer':>10}{'forpligtelse (kr.)':>24}{'regulering (kr.)':>22}"]
     for name, run in result.runs.items():
         regulation = "" if run.journal is None else format_kroner(run.journal.regulation)
-        persons = f"{len(run.register):,}".replace(",", ".")
+        persons = danish_number(len(run.register))
         lines.append(f"{name[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
     total = sum(run.valuation.total_liability for run in result.runs.values())
-    persons = f"{sum(len(run.register) for run in result.runs.values()):,}".replace(",", ".")
+    persons = danish_number(sum(len(run.register) for run in result.runs.values()))
     lines.append(f"{'i alt':<30}{persons:>10}{format_kroner(total):>24}")
+    lines += [f"{IGNORED_COLUMNS} ({name}): {run.valuation.ignored_columns}"
+              for name, run in result.runs.items() if run.valuation.ignored_columns]
     lines.append(f"Skrevet til {target}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en mappe pr. "
                  f"kommune ({', '.join(result.folders.values())})")
     typer.echo("\n".join(lines))

@@ -34,15 +34,15 @@ class Problem:
     key: str | None = None  # a basis setting, instead of a column
     value: object = None
     show_value: bool = True
-    person_id: str | None = None  # the row's person, so that HR can find it without the CPR
-
+    person_id: str | None = None  # the row's person (or case), so that HR can find it without the CPR
+    id_name: str = "person_id"  # what the row's id is called in the message
 
     def __str__(self) -> str:
         where = []
         if self.file is not None:
             where.append(Path(self.file).name)
         if self.row is not None:
-            person = f" (person_id {_show_value(self.person_id)})" if self.person_id else ""
+            person = f" ({self.id_name} {_show_value(self.person_id)})" if self.person_id else ""
             where.append(f"row {self.row}{person}")
         if self.column is not None:
             where.append(f"column '{self.column}'")

@@ -4,6 +4,7 @@ from tjenestemandspension.curves.builtin import builtin_smith_wilson, default_cu
 from tjenestemandspension.curves.curve import DiscountCurve
 from tjenestemandspension.curves.eiopa import (
     EiopaTermStructure,
+    eiopa_discount_curve,
     list_countries,
     read_all_qb,
     read_all_term_structures,
@@ -31,6 +32,7 @@ __all__ = [
     "calibrate_swaps",
     "calibrate_zero",
     "default_curve",
+    "eiopa_discount_curve",
     "find_alpha",
     "fit_eiopa_2027",
     "fit_eiopa_swaps",

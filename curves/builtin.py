@@ -17,7 +17,8 @@ from importlib import resources
 
 import numpy as np
 
-from tjenestemandspension.curves.curve import DiscountCurve, round_as_published
+from tjenestemandspension.curves.curve import DiscountCurve
+from tjenestemandspension.rounding import round_as_published
 from tjenestemandspension.curves.rebuild import CurveParameters, LiquidRates
 from tjenestemandspension.curves.smith_wilson import SmithWilsonCurve, fit_eiopa_swaps, fit_eiopa_zero
 from tjenestemandspension.provenance import Provenance

@@ -10,25 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
 
-from tjenestemandspension.curves.eiopa import EiopaTermStructure
 from tjenestemandspension.provenance import Provenance
 
-PUBLISHED_DECIMALS = 5
-
-
-def round_as_published(spots: np.ndarray, decimals: int = PUBLISHED_DECIMALS) -> np.ndarray:
-    """Spot rates rounded as EIOPA's workbooks round them: Excel's ROUND, which looks at
-    15 significant digits and rounds halves away from zero (so 0.020774999999999988, the
-    float noise of 0.020775, gives 0.02078)."""
-    quantum = Decimal(1).scaleb(-decimals)
-    return np.array([float(Decimal(f"{value:.15g}").quantize(quantum, rounding=ROUND_HALF_UP))
-                     for value in np.asarray(spots, dtype=float)])
+PUBLISHED_DECIMALS = 5  # EIOPA publishes spot rates to 5 decimals
 
 
 @dataclass(frozen=True)
@@ -80,11 +69,6 @@ class DiscountCurve:
         beyond = log_p[n] - last_forward * (t - n)
         return np.exp(np.where(t <= n, inside, beyond))
 
-    def spot_rate(self, t: float | np.ndarray) -> np.ndarray:
-        """Annually compounded spot rate implied by P(t), for t > 0."""
-        t = np.asarray(t, dtype=float)
-        return self.discount(t) ** (-1.0 / t) - 1.0
-
     def forward_rates(self) -> np.ndarray:
         """Annual forward rates for years 1..N: P(n−1)/P(n) − 1."""
         log_p: np.ndarray = self._log_discount  # type: ignore[attr-defined]
@@ -128,34 +112,4 @@ class DiscountCurve:
             source="flat",
             provenance=provenance or Provenance(source="flat rate set in the basis"),
             parameters={"rate": float(rate)},
-        )
-
-    @classmethod
-    def from_eiopa(cls, term_structure: EiopaTermStructure) -> "DiscountCurve":
-        params = term_structure.parameters
-        va = "med VA" if term_structure.with_va else "uden VA"
-        return cls(
-            spots=term_structure.spots,
-            name=f"EIOPA RFR {term_structure.reference_date.isoformat()} {term_structure.country} {va}",
-            source="eiopa",
-            provenance=Provenance(
-                source=f"EIOPA risk-free rate term structures, file {term_structure.source_file}",
-                date=term_structure.reference_date.isoformat(),
-                note=f"{term_structure.code}; reference date from {term_structure.reference_date_source}",
-            ),
-            reference_date=term_structure.reference_date,
-            parameters={
-                "country": term_structure.country,
-                "code": term_structure.code,
-                "currency": term_structure.currency,
-                "reference_date_source": term_structure.reference_date_source,
-                "with_va": term_structure.with_va,
-                "coupon_freq": params.coupon_freq,
-                "llp": params.llp,
-                "convergence_years": params.convergence_years,
-                "ufr": params.ufr,
-                "alpha": params.alpha,
-                "cra_bp": params.cra_bp,
-                "va_bp": params.va_bp,
-            },
         )

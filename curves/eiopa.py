@@ -34,7 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
+from tjenestemandspension.curves.curve import DiscountCurve
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.provenance import Provenance
 
 SPOT_SHEETS = {False: "RFR_spot_no_VA", True: "RFR_spot_with_VA"}
 QB_SHEETS = {False: "SW_Qb_no_VA", True: "SW_Qb_with_VA"}
@@ -465,3 +467,36 @@ def read_qb(path: str | Path, currency_code: str, with_va: bool = False) -> tupl
 def read_qb_for(path: str | Path, term_structure: EiopaTermStructure) -> tuple[np.ndarray, np.ndarray]:
     """The Qb vector behind a curve read from the Term_Structures file of the same date."""
     return read_qb(path, term_structure.code_prefix, term_structure.with_va)
+
+
+def eiopa_discount_curve(term_structure: EiopaTermStructure) -> DiscountCurve:
+    """The discount curve of an EIOPA term structure: its annual spot table, with the
+    file, reference date (and where it was read from) and Smith-Wilson parameters as
+    provenance."""
+    params = term_structure.parameters
+    va = "med VA" if term_structure.with_va else "uden VA"
+    return DiscountCurve(
+        spots=term_structure.spots,
+        name=f"EIOPA RFR {term_structure.reference_date.isoformat()} {term_structure.country} {va}",
+        source="eiopa",
+        provenance=Provenance(
+            source=f"EIOPA risk-free rate term structures, file {term_structure.source_file}",
+            date=term_structure.reference_date.isoformat(),
+            note=f"{term_structure.code}; reference date from {term_structure.reference_date_source}",
+        ),
+        reference_date=term_structure.reference_date,
+        parameters={
+            "country": term_structure.country,
+            "code": term_structure.code,
+            "currency": term_structure.currency,
+            "reference_date_source": term_structure.reference_date_source,
+            "with_va": term_structure.with_va,
+            "coupon_freq": params.coupon_freq,
+            "llp": params.llp,
+            "convergence_years": params.convergence_years,
+            "ufr": params.ufr,
+            "alpha": params.alpha,
+            "cra_bp": params.cra_bp,
+            "va_bp": params.va_bp,
+        },
+    )

@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tjenestemandspension.curves.curve import DiscountCurve, round_as_published
+from tjenestemandspension.rounding import round_as_published
+from tjenestemandspension.textfiles import decode_text, sniff_separator
+from tjenestemandspension.curves.curve import PUBLISHED_DECIMALS, DiscountCurve
 from tjenestemandspension.curves.eiopa import EiopaTermStructure
 from tjenestemandspension.curves.eiopa_2027 import ALPHA, FIRST_REFERENCE_DATE, fit_eiopa_2027
 from tjenestemandspension.curves.smith_wilson import (
@@ -162,7 +164,7 @@ def rebuild(rates: LiquidRates, parameters: CurveParameters, method: str = METHO
                                 file=rates.file) from None
     label = f"{parameters.country} " if parameters.country else ""
     return DiscountCurve(
-        spots=round_as_published(fitted.spot(years)),
+        spots=round_as_published(fitted.spot(years), PUBLISHED_DECIMALS),
         name=f"Genberegnet RFR {parameters.reference_date.isoformat()} {label}uden VA, {_METHOD_IN_NAME[chosen]}",
         source="rebuild",
         provenance=Provenance(
@@ -308,16 +310,14 @@ def _rows(path: Path) -> list[list[object]]:
 
 
 def _read_csv(path: Path):
+    import io
+
     import pandas as pd
 
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            # blank lines kept, so that the frame's rows are the file's lines
-            return pd.read_csv(path, header=None, sep=None, engine="python", dtype=str, keep_default_na=False,
-                               skip_blank_lines=False, encoding=encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError.single("is neither UTF-8 nor Windows-1252 text", file=str(path))
+    text, _ = decode_text(path.read_bytes(), str(path), "file of liquid rates")
+    # blank lines kept, so that the frame's rows are the file's lines
+    return pd.read_csv(io.StringIO(text), header=None, sep=sniff_separator(text.split("\n", 1)[0]),
+                       dtype=str, keep_default_na=False, skip_blank_lines=False)
 
 
 def _blank(value: object) -> bool:

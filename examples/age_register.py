@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from tjenestemandspension.actuarial.output import write_csv
 from tjenestemandspension.actuarial.synthetic import age_register
+from tjenestemandspension.textfiles import read_output_csv, write_csv
 
 
 def main(arguments: list[str]) -> None:
     if len(arguments) != 4:
         raise SystemExit(__doc__)
     source, from_date, to_date, target = arguments
-    frame = pd.read_csv(source, sep=";", decimal=",", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    frame = read_output_csv(Path(source), dtype=str, na_values=[])
     for column in ("service_years", "pensionable_salary", "projected_salary", "annual_pension",
                    "state_share", "insured_share"):
         if column in frame:

@@ -32,7 +32,9 @@ from tjenestemandspension.mortality.tables import (
     BenchmarkTable,
     read_benchmark_table,
 )
+from tjenestemandspension.dates import is_month_end
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.rounding import round_half_up
 
 # Finanstilsynet's model adjustment: four piecewise-linear age functions on these knots.
 ADJUSTMENT_KNOTS = (40.0, 60.0, 80.0, 100.0)
@@ -50,14 +52,6 @@ def adjustment_functions(age_years: np.ndarray | float) -> np.ndarray:
     unit = np.eye(N_BETAS)
     # np.interp holds the end values outside the knots, which is exactly g_1's and g_4's flat parts
     return np.stack([np.interp(age, ADJUSTMENT_KNOTS, unit[i]) for i in range(N_BETAS)], axis=-1)
-
-
-def _round_half_up(x: float) -> int:
-    return math.floor(x + 0.5 + 1e-9)
-
-
-def _is_month_end(day: dt.date) -> bool:
-    return (day + dt.timedelta(days=1)).day == 1
 
 
 def _is_finite_number(value: object) -> bool:
@@ -204,7 +198,7 @@ class MortalityBasis:
         starts at or after age 120. Pass distinct (sex, age_months) pairs (see
         `distinct_cohorts`): every row costs the same.
         """
-        if not _is_month_end(valuation_date):
+        if not is_month_end(valuation_date):
             raise ValueError(f"the valuation date must be a month end, not {valuation_date.isoformat()}")
         if n_months < 0:
             raise ValueError("n_months must be >= 0")
@@ -257,7 +251,7 @@ class MortalityBasis:
         return _piecewise_constant_expectation(step_mu, step_length, tail_mu=float(mu_by_age[-1]))
 
     def _cohort_life_expectancy(self, sex: int, age: float, calendar_year: int) -> float:
-        a0 = _round_half_up(MONTHS_PER_YEAR * age)
+        a0 = int(round_half_up(MONTHS_PER_YEAR * age))
         valuation_date = dt.date(calendar_year - 1, 12, 31)
         n_months = max(0, HORIZON_MONTHS - a0)  # the months that start before age 120
         if n_months == 0:

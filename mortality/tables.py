@@ -25,6 +25,7 @@ import numpy as np
 
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.provenance import Provenance
+from tjenestemandspension.textfiles import decode_text, sniff_separator
 
 SEX_MEN = 0
 SEX_WOMEN = 1
@@ -156,40 +157,13 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError.single(f"cannot read the file: {error.strerror or error}", file=str(path)) from None
 
 
-def _decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM); otherwise cp1252, the encoding of Danish Excel exports."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 maps every byte
-        return content.decode("latin-1")
-
-
-def _sniff_delimiter(text: str) -> str:
-    """';' if the header line has one, else tab, else ','.
-
-    Decided from the header line only: with a decimal comma the data rows are full of
-    commas, so counting them would mislead (and such files must use ';').
-    """
-    for line in text.splitlines():
-        if line.strip():
-            if ";" in line:
-                return ";"
-            if "\t" in line:
-                return "\t"
-            return ","
-    return ";"
-
-
 def _csv_sheet(content: bytes, name: str) -> _Sheet:
-    text = _decode(content)
+    text, _ = decode_text(content, name, "table")
     if not text.strip():
         raise InputError.single(_EMPTY, file=name)
-    delimiter = _sniff_delimiter(text)
+    # decided from the header line only: with a decimal comma the data rows are full of
+    # commas, so counting them would mislead (and such files must use ';')
+    delimiter = sniff_separator(next(line for line in text.splitlines() if line.strip()))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # csv.reader yields [] for a blank line, so the enumeration is the spreadsheet row
     return _Sheet([(number, row) for number, row in enumerate(reader, start=1)], delimiter)

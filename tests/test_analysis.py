@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from tjenestemandspension.actuarial import Register, load_basis, value
+from tjenestemandspension.actuarial import load_basis, register_from_frame, resolve_assumptions, value
 from tjenestemandspension.actuarial.analysis import analyse_change
-from tjenestemandspension.actuarial.output import write_csv
+from tjenestemandspension.textfiles import write_csv
+from tjenestemandspension.actuarial.run import run_sensitivity_analysis, scenario_assumptions
 from tjenestemandspension.actuarial.sensitivities import Scenario, run_sensitivities, standard_scenarios
 from tjenestemandspension.actuarial.synthetic import age_register, synthetic_register
 from tjenestemandspension.cli.main import app
@@ -48,6 +49,28 @@ def steps_of(analysis) -> dict[str, float]:
     return named
 
 
+def test_the_aged_register_takes_its_assumptions_from_the_basis(registers):
+    """Widows' pensions, who is married, the spouse's age and when children leave follow
+    the basis given, not numbers of the generator's own."""
+    prior = registers[0]
+    basis = load_basis(overrides=["valuation.date=2024-12-31", "spouse.fraction=0.5", "spouse.age_difference_years=5",
+                                  "spouse.marriage_probability_men=1", "spouse.marriage_probability_women=1",
+                                  "benefit.child_pension_end_age=16"])
+    aged, _ = age_register(prior, V0, V1, retirements=False, new_pensioner=False, basis=basis)
+    widows = aged[aged["person_id"].str.endswith("-E")].set_index("person_id")
+    dead = prior.set_index("person_id").loc[[p[:-2] for p in widows.index]]
+    retired_gone = set(prior.loc[prior["status"] == "retired", "person_id"]) - set(aged["person_id"])
+    assert len(widows) == len(retired_gone) > 0  # everyone married: every dead pensioner leaves a spouse
+    assert np.allclose(widows["annual_pension"].to_numpy(), 0.5 * 1.02 * dead["annual_pension"].to_numpy(), atol=0.01)
+    months = (pd.to_datetime(widows["birth_date"]).dt.to_period("M").astype(int).to_numpy()
+              - pd.to_datetime(dead["birth_date"]).dt.to_period("M").astype(int).to_numpy())
+    assert set(np.where(dead["sex"] == "M", months, -months)) == {60}
+    children = aged[aged["status"] == "child"]
+    age = (pd.Timestamp(V1) - pd.to_datetime(children["birth_date"])).dt.days / 365.25
+    assert len(children) > 0 and age.max() < 16 <= ((pd.Timestamp(V1) - pd.to_datetime(
+        prior.loc[prior["status"] == "child", "birth_date"])).dt.days / 365.25).max()
+
+
 # --- the reconciliation -----------------------------------------------------------------
 
 def test_each_step_moves_in_the_expected_direction(registers):
@@ -60,7 +83,8 @@ def test_each_step_moves_in_the_expected_direction(registers):
         "valuation.date=2023-12-31", "curve.rate=0.03", "inflation.rate=0.019", "mortality.improvements=false",
         "mortality.factor_men=1.1", "mortality.factor_women=1.1", "pension_age.offset_years=3"])
     new_basis = load_basis(overrides=common + ["curve.rate=0.025"])
-    analysis = analyse_change(Register.from_frame(prior, V0), prior_basis, Register.from_frame(aged, V1), new_basis)
+    analysis = analyse_change(register_from_frame(prior, V0), resolve_assumptions(prior_basis), register_from_frame(aged, V1),
+                              resolve_assumptions(new_basis))
     steps = steps_of(analysis)
     assert steps["renter"] > 0
     assert steps["d"] < 0
@@ -69,7 +93,7 @@ def test_each_step_moves_in_the_expected_direction(registers):
         assert steps[f"(a) {group}"] > 0, group
     assert steps["(a) Øvrige forudsætninger"] == 0
     assert abs(analysis.residual) < 1e-6
-    final = value(Register.from_frame(aged, V1), new_basis).total_liability
+    final = value(register_from_frame(aged, V1), resolve_assumptions(new_basis)).total_liability
     assert analysis.new_liability == pytest.approx(final, rel=1e-14)
     # interest is the prior liability at the prior curve's one-year rate
     assert steps["renter"] == pytest.approx(analysis.prior_liability * 0.03, rel=1e-12)
@@ -88,7 +112,8 @@ def test_movements_c_follow_the_register(registers, change, sign):
         aged, _ = age_register(prior, V0, V1, deaths=False, retirements=False, new_pensioner=False, accrual=False)
         retired = np.flatnonzero(aged["status"].to_numpy() == "retired")
         aged = aged.drop(index=retired[::5]).reset_index(drop=True)
-    analysis = analyse_change(Register.from_frame(prior, V0), basis_0, Register.from_frame(aged, V1), basis_1)
+    analysis = analyse_change(register_from_frame(prior, V0), resolve_assumptions(basis_0), register_from_frame(aged, V1),
+                              resolve_assumptions(basis_1))
     assert np.sign(analysis.operating_expense) == sign
     assert abs(analysis.residual) < 1e-6
 
@@ -97,8 +122,10 @@ def test_order_of_the_assumption_steps_is_configurable(registers):
     prior, aged, _ = registers
     prior_basis = load_basis(overrides=["valuation.date=2023-12-31", "inflation.rate=0.015"])
     new_basis = load_basis(overrides=["curve.shift_bp=-50"])
-    first = analyse_change(Register.from_frame(prior, V0), prior_basis, Register.from_frame(aged, V1), new_basis)
-    second = analyse_change(Register.from_frame(prior, V0), prior_basis, Register.from_frame(aged, V1), new_basis,
+    first = analyse_change(register_from_frame(prior, V0), resolve_assumptions(prior_basis), register_from_frame(aged, V1),
+                              resolve_assumptions(new_basis))
+    second = analyse_change(register_from_frame(prior, V0), resolve_assumptions(prior_basis), register_from_frame(aged, V1),
+                              resolve_assumptions(new_basis),
                             order=("inflation", "curve", "mortality", "improvements", "other"))
     a, b = steps_of(first), steps_of(second)
     assert a["(a) Inflation"] != pytest.approx(b["(a) Inflation"])  # interaction with the curve
@@ -203,9 +230,9 @@ def test_rollforward_comes_close_to_a_full_recalculation(tmp_path, registers):
     basis_1 = load_basis()
     # the pension earned in the year: the aged register with and without the year's service
     no_accrual, _ = age_register(prior, V0, V1, accrual=False)
-    earned = (value(Register.from_frame(aged, V1), basis_1).total_liability
-              - value(Register.from_frame(no_accrual, V1), basis_1).total_liability)
-    full = value(Register.from_frame(aged, V1), basis_1).total_liability
+    earned = (value(register_from_frame(aged, V1), resolve_assumptions(basis_1)).total_liability
+              - value(register_from_frame(no_accrual, V1), resolve_assumptions(basis_1)).total_liability)
+    full = value(register_from_frame(aged, V1), resolve_assumptions(basis_1)).total_liability
     result = invoke("rollforward", "--prior", tmp_path / "run2023", "--to", "2024-12-31",
                     "--payments", f"{paid:.2f}", "--accrual", f"{earned:.2f}", "--booked=-1", "--out", tmp_path / "rf")
     assert result.exit_code == 0, result.output
@@ -240,6 +267,29 @@ def test_rollforward_chains_and_warns_after_five_years(tmp_path, registers):
     assert "genberegnes aktuarmæssigt mindst hvert 5. år" in result.output
 
 
+def test_the_same_rollforward_typed_two_ways_has_one_run_id(tmp_path, registers):
+    """The run id hashes the amounts, not the option text: 50000000 and 50.000.000,00 are
+    one payment, and give one run id (the journal's reference) and identical files."""
+    prior, _, _ = registers
+    write_csv(prior, tmp_path / "register.csv")
+    assert invoke("value", tmp_path / "register.csv", "--set", "valuation.date=2023-12-31",
+                  "--out", tmp_path / "r0").exit_code == 0
+    typings = {"plain": ("50000000", "1000000.5", "-900000000", "20241231"),
+               "danish": ("50.000.000,00", "1.000.000,50", "-900.000.000,00", "2024-12-31")}
+    references = {}
+    for name, (payments, accrual, booked, to) in typings.items():
+        result = invoke("rollforward", "--prior", tmp_path / "r0", "--to", to, "--payments", payments,
+                        "--accrual", accrual, f"--booked={booked}", "--out", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        references[name] = read_csv(tmp_path / name / "journal.csv")["reference"].iloc[0]
+    assert references["plain"] == references["danish"]
+    for file in ("journal.csv", "rollforward.csv"):
+        assert (tmp_path / "plain" / file).read_bytes() == (tmp_path / "danish" / file).read_bytes()
+    result = invoke("rollforward", "--prior", tmp_path / "r0", "--to", "2024-12-31", "--payments", "50000000,01",
+                    "--accrual", "1000000,50", "--booked=-900000000", "--out", tmp_path / "other")
+    assert read_csv(tmp_path / "other" / "journal.csv")["reference"].iloc[0] != references["plain"]
+
+
 def test_rollforward_bad_input(tmp_path, registers):
     prior, _, _ = registers
     write_csv(prior, tmp_path / "register.csv")
@@ -261,13 +311,18 @@ def test_rollforward_bad_input(tmp_path, registers):
 @pytest.fixture(scope="module")
 def sensitivity_register():
     frame = synthetic_register(200, seed=31)
-    return frame, Register.from_frame(frame, V1)
+    return frame, register_from_frame(frame, V1)
+
+
+def sensitivities_of(register, basis, scenarios):
+    base = resolve_assumptions(basis)
+    return run_sensitivities(register, base, scenario_assumptions(base, scenarios))
 
 
 def test_rate_shifts_bracket_the_base_and_give_a_plausible_duration(sensitivity_register):
     _, register = sensitivity_register
     basis = load_basis()
-    result = run_sensitivities(register, basis, standard_scenarios(basis))
+    result = sensitivities_of(register, basis, standard_scenarios(basis))
     by_name = {r.scenario.name: r for r in result.results}
     base = result.base_liability
     assert by_name["Rentekurve +100 bp"].liability < by_name["Rentekurve +50 bp"].liability < base
@@ -285,8 +340,8 @@ def test_sensitivities_of_the_sum_are_the_sum_of_the_sensitivities(sensitivity_r
     frame, register = sensitivity_register
     basis = load_basis()
     scenarios = standard_scenarios(basis)
-    whole = run_sensitivities(register, basis, scenarios)
-    halves = [run_sensitivities(Register.from_frame(part, V1), basis, scenarios)
+    whole = sensitivities_of(register, basis, scenarios)
+    halves = [sensitivities_of(register_from_frame(part, V1), basis, scenarios)
               for part in (frame.iloc[:97], frame.iloc[97:])]
     for index, result in enumerate(whole.results):
         assert result.liability == pytest.approx(sum(h.results[index].liability for h in halves), rel=1e-12)
@@ -328,8 +383,37 @@ def test_scenarios_apply_on_top_of_the_base(sensitivity_register):
     basis = load_basis(overrides=["curve.shift_bp=20"])
     up = standard_scenarios(basis)[0]
     assert up.overrides == {"curve.shift_bp": 120}
-    own = run_sensitivities(register, basis, [Scenario("same as base", {"curve.shift_bp": 20}, True)])
+    own = sensitivities_of(register, basis, [Scenario("own:same", "same as base", {"curve.shift_bp": 20}, True)])
     assert own.results[0].change == pytest.approx(0.0, abs=1e-6)
+
+
+def test_scenarios_are_found_by_id_and_the_basis_is_read_once(tmp_path, sensitivity_register, monkeypatch):
+    """An own scenario named like a standard one does not take its place in the duration;
+    the curve and the tables are read once for the whole run, again only for a scenario
+    that names another source."""
+    from collections import Counter
+
+    from tjenestemandspension.actuarial import resolve
+
+    reads = Counter()
+    for name in ("read_curve", "read_mortality"):
+        def counted(basis, original=getattr(resolve, name), name=name):
+            reads[name] += 1
+            return original(basis)
+        monkeypatch.setattr(resolve, name, counted)
+    frame, _ = sensitivity_register
+    write_csv(frame, tmp_path / "register.csv")
+    basis = load_basis()
+    standard = standard_scenarios(basis)
+    _, alone = run_sensitivity_analysis(tmp_path / "register.csv", basis, standard)
+    assert reads == {"read_curve": 1, "read_mortality": 1}
+    impostor = Scenario("own:Rentekurve +100 bp", "Rentekurve +100 bp", {"curve.shift_bp": 300}, True)
+    flat = Scenario("own:flad", "Flad 2 %", {"curve.source": "flat", "curve.rate": 0.02}, True)
+    _, mixed = run_sensitivity_analysis(tmp_path / "register.csv", basis, [impostor, flat] + standard)
+    assert reads == {"read_curve": 3, "read_mortality": 2}  # the second run's base, and the flat curve
+    assert mixed.durations == alone.durations
+    liabilities = {r.scenario.id: r.liability for r in mixed.results}
+    assert liabilities["own:Rentekurve +100 bp"] < liabilities["curve+100bp"]
 
 
 # --- compare ------------------------------------------------------------------------------------

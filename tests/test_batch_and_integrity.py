@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from tjenestemandspension.actuarial.output import write_csv
+from tjenestemandspension.textfiles import write_csv
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.main import app
 
@@ -130,6 +131,22 @@ def test_kommuner_whose_names_make_the_same_folder_get_their_own(tmp_path):
     mapping = read_csv(tmp_path / "map.csv")
     assert list(mapping.columns) == ["municipality", "person_id", "pseudonym"] and len(mapping) == 120
     assert invoke("verify", tmp_path / "out").exit_code == 0
+
+
+def test_booked_file_as_danish_excel_saves_it(tmp_path):
+    """kommune;bogført in Windows-1252 with a blank line: read by the readers' one decoding
+    rule; a bad amount is named by its line."""
+    from tjenestemandspension.actuarial.batch import read_booked_file
+    from tjenestemandspension.errors import InputError
+
+    path = tmp_path / "bogført.csv"
+    path.write_bytes("Kommune;Bogført\r\nAarhus Kommune;-1.234.567,89\r\n\r\nKøge Kommune;-5\r\n".encode("cp1252"))
+    assert read_booked_file(path) == {"Aarhus Kommune": Decimal("-1234567.89"), "Køge Kommune": Decimal("-5.00")}
+    path.write_bytes("kommune;bogført\n\nKøge Kommune;fem\n".encode("cp1252"))
+    with pytest.raises(InputError) as error:
+        read_booked_file(path)
+    assert [str(p) for p in error.value.problems] == [
+        "bogført.csv, row 3, column 'bogført': value 'fem': expected an amount in kroner, e.g. -123456789,50"]
 
 
 def test_batch_input_errors_write_nothing(three_kommuner, tmp_path):

@@ -240,3 +240,24 @@ def test_an_internal_error_exits_1(example, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "internal error: RuntimeError: simulated failure" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_columns_the_valuation_does_not_use_are_shown_not_dropped(example, tmp_path):
+    """A register with columns the tool does not know: the console and the working paper's
+    Oversigt name them (never a CPR number); the valuation is the same as without them."""
+    register = pd.read_csv(example / "register.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype=str,
+                           keep_default_na=False)
+    register.insert(2, "navn", "Jens")
+    register["0101701234"] = ""
+    register["løntrin"] = "35"
+    register.to_csv(tmp_path / "register.csv", sep=";", index=False, encoding="utf-8-sig")
+    result = invoke("value", tmp_path / "register.csv", "--basis", example / "basis.toml", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    shown = "'navn', (et CPR-nummer, vises ikke), 'løntrin'"
+    assert f"Kolonner i registeret, som ikke indgår i beregningen: {shown}" in result.output
+    sheet = openpyxl.load_workbook(tmp_path / "o" / "valuation.xlsx")["Oversigt"]
+    info = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert info["Kolonner, der ikke indgår"] == shown
+    plain = invoke("value", example / "register.csv", "--basis", example / "basis.toml", "--out", tmp_path / "p")
+    assert "ikke indgår" not in plain.output
+    assert (tmp_path / "o" / "cashflows.csv").read_bytes() == (tmp_path / "p" / "cashflows.csv").read_bytes()

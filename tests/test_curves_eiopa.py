@@ -12,7 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from tjenestemandspension.cli.main import app
-from tjenestemandspension.curves import DiscountCurve, SmithWilsonCurve, list_countries, read_qb, read_term_structures
+from tjenestemandspension.curves import (
+    SmithWilsonCurve,
+    eiopa_discount_curve,
+    list_countries,
+    read_qb,
+    read_term_structures,
+)
 from tjenestemandspension.errors import InputError
 
 runner = CliRunner()
@@ -122,7 +128,7 @@ def test_synthetic_workbook_is_read_by_country_name(tmp_path):
     assert ts.spots[0] == pytest.approx(0.022 + 1e-5)
     assert ts.reference_date == dt.date(2024, 12, 31)
     assert ts.parameters.ufr == pytest.approx(0.033)
-    curve = DiscountCurve.from_eiopa(ts)
+    curve = eiopa_discount_curve(ts)
     assert curve.source == "eiopa" and curve.parameters["code"].startswith("X2_31_12_2024")
 
 

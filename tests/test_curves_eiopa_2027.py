@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tjenestemandspension.actuarial import load_basis
-from tjenestemandspension.actuarial.assumptions import resolve_curve
+from tjenestemandspension.actuarial.resolve import resolve_curve
 from tjenestemandspension.cli.main import app
 from tjenestemandspension.curves import fit_eiopa_2027, method_for
 from tjenestemandspension.curves.eiopa_2027 import FIRST_REFERENCE_DATE, bootstrap_swaps, last_liquid_forward_rate

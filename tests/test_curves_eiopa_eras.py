@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 
 from tjenestemandspension.cli.main import app
 from tjenestemandspension.curves import (
-    DiscountCurve,
     SmithWilsonCurve,
+    eiopa_discount_curve,
     read_all_qb,
     read_all_term_structures,
     read_qb,
@@ -255,7 +255,7 @@ def test_no_date_anywhere_is_a_clear_error(tmp_path):
 def test_alpha_fit_label(tmp_path):
     ts = read_term_structures(write_workbook(tmp_path / "rfr.xlsx", alpha_label="alpha_fit"))
     assert ts.parameters.alpha == 0.12
-    curve = DiscountCurve.from_eiopa(ts)
+    curve = eiopa_discount_curve(ts)
     assert curve.parameters["reference_date_source"] == "the curve code"
     assert curve.provenance.note == "DK_31_12_2024_SWP_LLP_20_EXT_40_UFR_3.30; reference date from the curve code"
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tjenestemandspension.actuarial import load_basis
-from tjenestemandspension.actuarial.assumptions import resolve_curve
+from tjenestemandspension.actuarial.resolve import resolve_curve
 from tjenestemandspension.cli.main import app
 from tjenestemandspension.curves import default_curve, read_all_qb, read_all_term_structures
 from tjenestemandspension.curves.builtin import builtin_liquid_rates

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tjenestemandspension.actuarial import Register, load_basis, value
+from tjenestemandspension.actuarial import load_basis, register_from_frame, resolve_assumptions, value
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 
 IMMORTAL = ["curve.source=flat", "mortality.factor_men=0", "mortality.factor_women=0"]
@@ -42,7 +42,7 @@ def test_immortal_payees_get_annuities_certain(rate, inflation):
         dict(person_id="S", birth_date="1940-07-01", sex="K", status="spouse", annual_pension=90000),
         dict(person_id="C", birth_date="2010-05-20", sex="K", status="child", annual_pension=24000),
     )
-    valuation = value(Register.from_frame(frame, basis.valuation_date), basis)
+    valuation = value(register_from_frame(frame, basis.valuation_date), resolve_assumptions(basis))
     p = valuation.persons.set_index("person_id")
     a0 = {"R": 12 * (2024 - 1950) + 9, "S": 12 * (2024 - 1940) + 5, "C": 12 * (2024 - 2010) + 7}
     assert p.loc["R", "pv_own"] == pytest.approx(180000 / 12 * annuity_certain(q, 1, 1440 - a0["R"]), rel=1e-12)
@@ -61,7 +61,7 @@ def test_immortal_deferred_member_gets_a_deferred_annuity_certain_and_lump_sum()
     # born 1966-05: payout age 60 (no hire date: hired before 2007), pension age 62 → month 744
     frame = frame_of(dict(person_id="D", birth_date="1966-05-17", sex="K", status="deferred",
                           service_years=37.0, pensionable_salary=400000))
-    valuation = value(Register.from_frame(frame, basis.valuation_date), basis)
+    valuation = value(register_from_frame(frame, basis.valuation_date), resolve_assumptions(basis))
     person = valuation.persons.iloc[0]
     a0 = 12 * (2024 - 1966) + 7
     k_a = 744 - a0
@@ -84,7 +84,7 @@ def small_frame():
 
 def per_person(frame, overrides):
     basis = load_basis(overrides=overrides)
-    return value(Register.from_frame(frame, basis.valuation_date), basis).persons["pv_total"].to_numpy()
+    return value(register_from_frame(frame, basis.valuation_date), resolve_assumptions(basis)).persons["pv_total"].to_numpy()
 
 
 SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

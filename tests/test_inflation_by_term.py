@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tjenestemandspension.actuarial import Register, load_basis, value
-from tjenestemandspension.actuarial.assumptions import resolve_assumptions
+from tjenestemandspension.actuarial import load_basis, register_from_frame, value
+from tjenestemandspension.actuarial.resolve import resolve_assumptions
 from tjenestemandspension.actuarial.indexation import InflationByTerm, indexation
 from tjenestemandspension.actuarial.projection import GRID, value_factors
 from tjenestemandspension.actuarial.sensitivities import standard_scenarios
@@ -52,7 +52,7 @@ def register():
 
 def liability(register, *overrides):
     basis = load_basis(overrides=list(overrides))
-    return value(Register.from_frame(register, basis.valuation_date), basis).total_liability
+    return value(register_from_frame(register, basis.valuation_date), resolve_assumptions(basis)).total_liability
 
 
 def test_the_council_table_against_flat_rates(register):
@@ -73,7 +73,7 @@ def test_sensitivities_move_every_year(register):
     assert up.overrides["inflation.rate"] == pytest.approx(0.025)
     shifted = basis.with_overrides(up.overrides)
     assert liability(register, f"inflation.by_term={COUNCIL}") < value(
-        Register.from_frame(register, shifted.valuation_date), shifted).total_liability
+        register_from_frame(register, shifted.valuation_date), resolve_assumptions(shifted)).total_liability
 
 
 def test_basis_values_and_messages(tmp_path):

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from tjenestemandspension.actuarial.journal import format_kroner, make_journal, parse_booked, to_ore
+from tjenestemandspension.actuarial.journal import make_journal, parse_booked
+from tjenestemandspension.danish import format_kroner
+from tjenestemandspension.rounding import to_ore
 from tjenestemandspension.errors import InputError
 
 V = dt.date(2024, 12, 31)

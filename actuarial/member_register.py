@@ -1,0 +1,324 @@
+"""The member register (docs/specification.md §6): its columns, and a raw table validated
+into a `Register`.
+
+Column names are matched case-insensitively, with Danish letters folded (`fødselsdato`
+= `foedselsdato`) and the Danish aliases of the spec. Every problem is collected — file,
+row (as a spreadsheet counts: the header is row 1) and person_id, column (as the file
+names it), value and what was expected — and raised together in one `InputError`;
+nothing is valued when there is any. Values that look like CPR numbers are never echoed.
+Reading the file is table_reading.py's job, the column parsers are table_validation.py's;
+here is what the member register's columns must hold, step by step: the header, who
+each person is, the amounts each status needs, the optional columns, the labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tjenestemandspension.actuarial.register import (
+    STATUS_ACTIVE,
+    STATUS_CHILD,
+    STATUS_DEFERRED,
+    STATUS_NAMES,
+    STATUS_RETIRED,
+    STATUS_SPOUSE,
+    UNKNOWN,
+    Register,
+)
+from tjenestemandspension.actuarial.table_reading import RawTable, read_table
+from tjenestemandspension.actuarial.table_validation import (
+    FIRST_DATA_ROW,
+    Collector,
+    ColumnSet,
+    codes,
+    dates,
+    in_file_order,
+    labels,
+    match_header,
+    numbers,
+    printable,
+    text,
+)
+from tjenestemandspension.errors import InputError
+from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN
+
+MEMBER_COLUMNS = ColumnSet(
+    noun="register",
+    aliases={
+        "person_id": ("id", "medarbejdernr"),
+        "birth_date": ("foedselsdato",),
+        "sex": ("koen",),
+        "status": (),
+        "service_years": ("pensionsalder",),
+        "pensionable_salary": ("pensionsgivende_loen",),
+        "projected_salary": (),
+        "annual_pension": ("aarlig_pension",),
+        "hire_date": ("ansaettelsesdato",),
+        "pension_age": (),
+        "employment_fraction": (),
+        "married": ("gift",),
+        "spouse_birth_date": (),
+        "spouse_sex": (),
+        "state_share": (),
+        "insured_share": (),
+        "unit": ("forvaltning",),
+        "municipality": ("kommune",),
+    },
+    required=("person_id", "birth_date", "sex", "status"),
+)
+REQUIRED_BY_STATUS = {
+    "service_years": (STATUS_ACTIVE, STATUS_DEFERRED),
+    "pensionable_salary": (STATUS_ACTIVE, STATUS_DEFERRED),
+    "annual_pension": (STATUS_RETIRED, STATUS_SPOUSE, STATUS_CHILD),
+}
+STATUS_WORDS = {
+    "active": STATUS_ACTIVE, "aktiv": STATUS_ACTIVE,
+    "deferred": STATUS_DEFERRED, "fraflyttet": STATUS_DEFERRED, "opsat": STATUS_DEFERRED,
+    "retired": STATUS_RETIRED, "pensioneret": STATUS_RETIRED,
+    "spouse": STATUS_SPOUSE, "aegtefaelle": STATUS_SPOUSE, "efterlevende": STATUS_SPOUSE,
+    "child": STATUS_CHILD, "barn": STATUS_CHILD,
+}
+SEX_WORDS = {"m": SEX_MEN, "k": SEX_WOMEN, "f": SEX_WOMEN}
+BOOL_WORDS = {"true": 1, "false": 0, "ja": 1, "nej": 0, "yes": 1, "no": 0, "1": 1, "0": 0,
+              "sand": 1, "falsk": 0, "j": 1, "n": 0}
+SERVICE_RANGE = (0.0, 50.0)
+PENSION_AGE_RANGE = (50.0, 80.0)
+MAX_AMOUNT = 10_000_000.0  # kr. a year: more is a typing or unit error (øre?), not a salary or pension
+SHARE_TOLERANCE = 1e-12  # state_share + insured_share may exceed 1 by rounding only
+STATUS_EXPECTED = ("one of active, deferred, retired, spouse, child (or aktiv, fraflyttet, "
+                   "opsat, pensioneret, ægtefælle, efterlevende, barn)")
+SEX_EXPECTED = "expected M or K (F is accepted for women)"
+_GROUPED_HINT = ("; a point before three digits is a thousands separator in this file: write decimals "
+                 "with a comma")
+
+
+@dataclass(frozen=True)
+class OptionalColumn:
+    """A column the register may leave out; then every person gets the neutral value
+    (no date, UNKNOWN). A date column may not lie in the future, and may have to come
+    after the person's birth; a code column holds one of `words`."""
+
+    name: str
+    kind: str  # "date" or "code"
+    words: Mapping[str, int] = field(default_factory=dict)
+    unreadable: str = ""  # a code column's message for a word it does not know
+    future: str = ""  # a date column's message for a date after the valuation date ({date} is V)
+    valuation_date_allowed: bool = True  # whether the valuation date itself is a valid date
+    before_birth: str = ""  # a date column's message for a date before the person's birth
+
+
+OPTIONAL_COLUMNS = (
+    OptionalColumn("hire_date", "date",
+                   future="expected a hire date on or before the valuation date {date}",
+                   before_birth="expected a hire date after the birth date"),
+    OptionalColumn("married", "code", BOOL_WORDS,
+                   unreadable="expected true or false (ja/nej), or empty to use the basis probability"),
+    OptionalColumn("spouse_birth_date", "date", future="expected a birth date before the valuation date {date}",
+                   valuation_date_allowed=False),
+    OptionalColumn("spouse_sex", "code", SEX_WORDS, unreadable=f"{SEX_EXPECTED}, or empty"),
+)
+
+
+def read_member_table(path: str | Path) -> RawTable:
+    """A register file read, not yet validated."""
+    return read_table(path, MEMBER_COLUMNS)
+
+
+def read_register(path: str | Path, valuation_date: dt.date) -> Register:
+    """Read and validate a register file; raises InputError listing every problem."""
+    return register_from_table(read_member_table(path), valuation_date)
+
+
+def register_from_frame(frame: pd.DataFrame, valuation_date: dt.date, source: str | None = None) -> Register:
+    """Validate a DataFrame with register columns (canonical or Danish names)."""
+    return register_from_table(RawTable(frame=frame, source=source or "register", danish_numbers=True,
+                                        header_row=None), valuation_date)
+
+
+def register_from_table(table: RawTable, valuation_date: dt.date) -> Register:
+    header_names, ignored = _header(table)
+    check = _Validation(table, header_names, valuation_date)
+    person_id, status, sex, birth_date = _identity(check)
+    amounts = _amounts(check, status)
+    optional = {column.name: _optional(check, column, birth_date) for column in OPTIONAL_COLUMNS}
+    if check.collect.problems:
+        raise InputError(in_file_order(check.collect.problems, [printable(c) for c in table.frame.columns]))
+    n = len(table.frame)
+    return Register(
+        person_id=person_id.to_numpy(dtype=object),
+        status=status,
+        sex=sex,
+        birth_date=birth_date,
+        **amounts,
+        **optional,
+        unit=labels(check.column("unit"), n),
+        municipality=labels(check.column("municipality"), n),
+        source=table.source,
+        row_numbers=(table.row_numbers if table.row_numbers is not None
+                     else np.arange(n, dtype=np.int64) + FIRST_DATA_ROW),
+        ignored_columns=tuple(ignored),
+    )
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+def _header(table: RawTable) -> tuple[dict[str, str], list[str]]:
+    """(canonical → the file's column name, ignored columns); a header without the required
+    columns, or a table without persons, stops here."""
+    header_names, ignored, problems = match_header(
+        [str(name) for name in table.frame.columns], MEMBER_COLUMNS, table.source, table.header_row, table.sheets)
+    if problems:
+        raise InputError(problems)
+    if len(table.frame) == 0:
+        raise InputError.single("has a header but no persons", file=table.source)
+    return header_names, ignored
+
+
+class _Validation:
+    """One table under validation: its columns by canonical name, and the problems found."""
+
+    def __init__(self, table: RawTable, header_names: dict[str, str], valuation_date: dt.date):
+        self.frame = table.frame
+        self.header_names = header_names
+        self.danish_numbers = table.danish_numbers
+        self.n = len(table.frame)
+        self.valuation_date = valuation_date
+        self.v_day = np.datetime64(valuation_date, "D")
+        self.collect = Collector(table.source, header_names, table.row_numbers, id_column="person_id")
+        self.grouped: dict[str, np.ndarray] = {}  # number columns: the values read with a thousands separator
+
+    def column(self, canonical: str) -> pd.Series | None:
+        name = self.header_names.get(canonical)
+        return None if name is None else self.frame[name].reset_index(drop=True)
+
+    def numbers(self, canonical: str) -> tuple[np.ndarray, np.ndarray]:
+        """(values, empty) of a number column; NaN and empty everywhere when it is absent."""
+        series = self.column(canonical)
+        if series is None:
+            return np.full(self.n, np.nan), np.ones(self.n, dtype=bool)
+        values, empty, unreadable, self.grouped[canonical] = numbers(series, self.danish_numbers)
+        self.collect.rows(canonical, unreadable, lambda: text(series), "expected a number")
+        return values, empty
+
+    def out_of_range(self, canonical: str, mask: np.ndarray, values: np.ndarray, expected: str) -> None:
+        """A range problem; a value read with a thousands separator (20.125 → 20125) says so."""
+        hinted = mask & self.grouped.get(canonical, np.zeros(self.n, dtype=bool))
+        self.collect.rows(canonical, mask & ~hinted, values, expected)
+        self.collect.rows(canonical, hinted, values, expected + _GROUPED_HINT)
+
+    def require(self, canonical: str, status: np.ndarray, empty: np.ndarray) -> None:
+        """The column, and a value in it, for the statuses that need it."""
+        statuses = REQUIRED_BY_STATUS[canonical]
+        needs = np.isin(status, statuses)
+        names = " or ".join(STATUS_NAMES[s] for s in statuses)
+        if canonical not in self.header_names:
+            if np.any(needs):
+                self.collect.add(canonical, None, None,
+                                 f"required column missing: needed for status {names} "
+                                 f"(rows {self.collect.row_list(np.flatnonzero(needs))})")
+            return
+        self.collect.rows(canonical, needs & empty, None, f"expected a value for status {names}")
+
+
+def _identity(check: _Validation) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """person_id (unique), status, sex and birth date, every one required."""
+    collect = check.collect
+    person_id = text(check.column("person_id"))
+    collect.row_ids = person_id
+    empty_id = (person_id == "").to_numpy()
+    collect.rows("person_id", empty_id, None, "expected a person id")
+    duplicated = person_id.duplicated(keep="first").to_numpy() & ~empty_id
+    if np.any(duplicated):
+        first_index = pd.Series(np.arange(check.n)).groupby(person_id.to_numpy()).transform("min").to_numpy()
+        for index in np.flatnonzero(duplicated):
+            collect.add("person_id", int(index), person_id.iloc[index],
+                        f"expected a unique person_id; also on row {collect.row_number(first_index[index])}")
+
+    status, bad_status = codes(check.column("status"), STATUS_WORDS, UNKNOWN)
+    empty_status = (status == UNKNOWN) & ~bad_status
+    collect.rows("status", bad_status | empty_status, lambda: text(check.column("status")),
+                 f"expected {STATUS_EXPECTED}")
+
+    sex, _ = codes(check.column("sex"), SEX_WORDS, UNKNOWN)
+    collect.rows("sex", (sex == UNKNOWN), lambda: text(check.column("sex")), SEX_EXPECTED)
+
+    birth_date, empty_birth = dates(check.column("birth_date"), "birth_date", collect)
+    collect.rows("birth_date", empty_birth, None, "expected a birth date")
+    collect.rows("birth_date", birth_date >= check.v_day, lambda: birth_date.astype(str),
+                 f"expected a birth date before the valuation date {check.valuation_date.isoformat()}")
+    return person_id, status, sex, birth_date
+
+
+def _amounts(check: _Validation, status: np.ndarray) -> dict[str, np.ndarray]:
+    """Service, salaries and pensions as each status needs them, the pension age, the
+    employment fraction and the shares, each within its range."""
+    collect = check.collect
+    service, empty_service = check.numbers("service_years")
+    check.require("service_years", status, empty_service)
+    low, high = SERVICE_RANGE
+    check.out_of_range("service_years", (service < low) | (service > high), service,
+                       f"expected service between {low:g} and {high:g} years")
+
+    salary, empty_salary = check.numbers("pensionable_salary")
+    check.require("pensionable_salary", status, empty_salary)
+    most = f"at most {MAX_AMOUNT / 1e6:g} million kr. a year"
+    collect.rows("pensionable_salary", salary < 0, salary, "expected a salary of at least 0")
+    check.out_of_range("pensionable_salary", salary > MAX_AMOUNT, salary, f"expected a salary of {most}")
+
+    projected, _ = check.numbers("projected_salary")
+    collect.rows("projected_salary", projected < 0, projected, "expected a salary of at least 0")
+    check.out_of_range("projected_salary", projected > MAX_AMOUNT, projected, f"expected a salary of {most}")
+
+    pension, empty_pension = check.numbers("annual_pension")
+    check.require("annual_pension", status, empty_pension)
+    collect.rows("annual_pension", pension < 0, pension, "expected a pension of at least 0")
+    check.out_of_range("annual_pension", pension > MAX_AMOUNT, pension, f"expected a pension of {most}")
+
+    pension_age, _ = check.numbers("pension_age")
+    low, high = PENSION_AGE_RANGE
+    check.out_of_range("pension_age", (pension_age < low) | (pension_age > high), pension_age,
+                       f"expected a pension age between {low:g} and {high:g} years")
+
+    fraction, empty_fraction = check.numbers("employment_fraction")
+    check.out_of_range("employment_fraction", (fraction <= 0) | (fraction > 1), fraction,
+                       "expected an employment fraction above 0 and at most 1")
+
+    shares = {}
+    for canonical in ("state_share", "insured_share"):
+        values, empty = check.numbers(canonical)
+        check.out_of_range(canonical, (values < 0) | (values > 1), values, "expected a fraction from 0 to 1")
+        shares[canonical] = np.where(empty, 0.0, values)
+    total_share = shares["state_share"] + shares["insured_share"]
+    over = (total_share > 1 + SHARE_TOLERANCE) & (shares["state_share"] <= 1) & (shares["insured_share"] <= 1)
+    for index in np.flatnonzero(over):
+        collect.add("insured_share", int(index), float(total_share[index]),
+                    "expected state_share + insured_share at most 1")
+    return {"service_years": service, "pensionable_salary": salary, "projected_salary": projected,
+            "annual_pension": pension, "pension_age": pension_age,
+            "employment_fraction": np.where(empty_fraction, 1.0, fraction), **shares}
+
+
+def _optional(check: _Validation, column: OptionalColumn, birth_date: np.ndarray) -> np.ndarray:
+    """One optional column, read and checked; the neutral value where the file has none."""
+    collect = check.collect
+    if column.kind == "date":
+        if column.name not in check.header_names:
+            return np.full(check.n, np.datetime64("NaT"), dtype="datetime64[D]")
+        values, _ = dates(check.column(column.name), column.name, collect)
+        future = values > check.v_day if column.valuation_date_allowed else values >= check.v_day
+        collect.rows(column.name, future, lambda: values.astype(str),
+                     column.future.format(date=check.valuation_date.isoformat()))
+        if column.before_birth:
+            collect.rows(column.name, values < birth_date, lambda: values.astype(str), column.before_birth)
+        return values
+    if column.name not in check.header_names:
+        return np.full(check.n, UNKNOWN, dtype=np.int8)
+    values, unreadable = codes(check.column(column.name), column.words, UNKNOWN)
+    collect.rows(column.name, unreadable, lambda: text(check.column(column.name)), column.unreadable)
+    return values

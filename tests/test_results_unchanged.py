@@ -1,0 +1,76 @@
+"""The README's main command gives the results it gave when they were recorded.
+
+`tjp example` + `tjp value tjp-example/register.csv --basis tjp-example/basis.toml
+--booked=-950000000`: the console's totals and the journal to the øre, and a
+fingerprint of every person's amounts and every year's cash flows rounded to the øre.
+Recorded before the restructuring of issue 11 and unchanged by it. Rounded to øre
+rather than byte for byte: the last bit of a float may differ between machines (numpy's
+vectorised exp and log), which an øre does not see; the journal's reference (the run
+id) is left out, as it changes with the basis file's wording. A change that moves an
+amount must update the recorded figures and say why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from typer.testing import CliRunner
+
+from tjenestemandspension.cli.main import app
+from tjenestemandspension.rounding import to_ore
+from tjenestemandspension.textfiles import read_output_csv
+
+TOTALS = """\
+aktive               132          425.167.616,30
+fraflyttede           60          139.680.216,07
+pensionerede         160          384.593.479,34
+ægtefæller            40           54.792.193,27
+børn                   8            1.368.995,76
+i alt                400        1.005.602.500,73"""
+JOURNAL = [
+    "31-12-2024;2024;9.72.90.001;9.72.90;001;9;0,00;55602500,73;-55602500,73;Opskrivning af "
+    "tjenestemandspensionsforpligtelsen pr. 31-12-2024 efter aktuarmæssig genberegning",
+    "31-12-2024;2024;9.75.99;9.75.99;;9;55602500,73;0,00;55602500,73;Modpost: opskrivning af "
+    "tjenestemandspensionsforpligtelsen pr. 31-12-2024 efter aktuarmæssig genberegning",
+]
+PERSONS_FINGERPRINT = "f777b11e8a96eba640adc8757d67cfceacf0b2dadb96b81fbe6ed902abdff43b"
+CASHFLOWS_FINGERPRINT = "67c09353ee594c4a69fdf4c417b5bd0c9d9fb36777ca7455edd1f1fe220797e0"
+
+
+def fingerprint(frame, text_columns: tuple[str, ...]) -> str:
+    """sha256 of the table with every number rounded to the øre."""
+    lines = []
+    for row in frame.itertuples(index=False):
+        cells = [str(value) if column in text_columns else str(to_ore(value))
+                 for column, value in zip(frame.columns, row)]
+        lines.append(";".join(cells))
+    return hashlib.sha256("\n".join([";".join(frame.columns), *lines]).encode("utf-8")).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def readme_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("readme")
+    runner = CliRunner()
+    example = folder / "tjp-example"
+    assert runner.invoke(app, ["example", str(example), "--force"]).exit_code == 0
+    result = runner.invoke(app, ["value", str(example / "register.csv"), "--basis", str(example / "basis.toml"),
+                                 "--booked=-950000000", "--out", str(example / "resultat"), "--force"])
+    assert result.exit_code == 0, result.output
+    return example / "resultat", result.output
+
+
+def test_totals_and_journal_to_the_ore(readme_run):
+    out, console = readme_run
+    assert TOTALS in console
+    assert "Opskrivning af 9.72.90.001 med 55.602.500,73 kr." in console
+    journal = (out / "journal.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.rsplit(";", 1)[0] for line in journal[1:]] == JOURNAL
+
+
+def test_every_person_and_every_year_to_the_ore(readme_run):
+    out, _ = readme_run
+    persons = read_output_csv(out / "persons.csv", dtype={"person_id": str})
+    assert fingerprint(persons.fillna(0.0), ("person_id", "status", "unit", "municipality")) == PERSONS_FINGERPRINT
+    cashflows = read_output_csv(out / "cashflows.csv")
+    assert fingerprint(cashflows, ("year",)) == CASHFLOWS_FINGERPRINT
