@@ -227,19 +227,16 @@ class Setting:
         return tuple(rows)
 
     def _parse_ladder(self, raw: Any) -> tuple[tuple[int, float], ...]:
-        raw = _parse_toml_literal(raw)
-        if not isinstance(raw, list) or not raw:
+        rows = self._increasing_year_pairs(raw)
+        if not rows or rows[0][0] <= 0:
             raise _Invalid(self.expected)
-        rows = []
-        for entry in raw:
-            if not isinstance(entry, list) or len(entry) != 2:
-                raise _Invalid(self.expected)
-            rows.append((_parse_int(entry[0]), _parse_float(entry[1])))
-        if any(b[0] <= a[0] for a, b in zip(rows, rows[1:])) or rows[0][0] <= 0:
-            raise _Invalid(self.expected)
-        return tuple(rows)
+        return rows
 
     def _parse_term_rates(self, raw: Any) -> tuple[tuple[int, float], ...] | None:
+        return self._increasing_year_pairs(raw) or None
+
+    def _increasing_year_pairs(self, raw: Any) -> tuple[tuple[int, float], ...]:
+        """A TOML list of [year, number] pairs with strictly increasing years."""
         raw = _parse_toml_literal(raw)
         if not isinstance(raw, list):
             raise _Invalid(self.expected)
@@ -250,7 +247,7 @@ class Setting:
             rows.append((_parse_int(entry[0]), _parse_float(entry[1])))
         if any(b[0] <= a[0] for a, b in zip(rows, rows[1:])):
             raise _Invalid(self.expected)
-        return tuple(rows) or None
+        return tuple(rows)
 
     def to_toml(self, value: Any) -> Any:
         """The value in the form TOML writes (tuples to lists, tables to dicts)."""
