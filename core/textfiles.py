@@ -8,6 +8,10 @@ Windows-1252 its UTF-8 letters would silently become Ã¦, Ã¸ and Ã¥. UTF-16
 separator is the one of ';', tab and ',' the header line holds most of (';' on a tie).
 TOML files (the basis, scenarios) are UTF-8 by the TOML standard, with a BOM tolerated.
 
+Every input file is read by `read_regular_file`: only a regular file (a FIFO, a device
+such as /dev/zero or a socket would hang the run or fill the memory), whole and once,
+so that the hash recorded in the manifest is the hash of the bytes that were read.
+
 Writing: every CSV the tool writes is UTF-8 with BOM, semicolon-separated, with decimal
 comma and "\\n" line ends, so Danish Excel opens it directly; `read_output_csv` reads
 such a file back.
@@ -15,7 +19,9 @@ such a file back.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +36,28 @@ _SNIFFED_BYTES = 4096  # NUL bytes this early mean a binary file, not text
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 
 
+def read_regular_file(path: str | Path, what: str) -> bytes:
+    """The bytes of an input file; `what` names what it should be ("a register file").
+    Raises InputError for what is not a regular file, or cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
+    except FileNotFoundError:
+        raise InputError.single(f"file not found (expected {what})", file=str(path)) from None
+    except OSError as error:
+        raise InputError.single(f"cannot be read ({error.strerror})", file=str(path)) from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError.single(f"is a folder; expected {what}", file=str(path))
+        if not stat.S_ISREG(mode):
+            raise InputError.single(f"is not a regular file (a pipe, a device or a socket); expected {what}",
+                                    file=str(path))
+        try:
+            return handle.read()
+        except OSError as error:
+            raise InputError.single(f"cannot be read ({error.strerror})", file=str(path)) from None
+
+
 def decode_text(data: bytes, file: str, what: str) -> tuple[str, str]:
     """(text, encoding) of a text file's bytes by the rule above; `what` names the file
     in the advice ("save the register as CSV UTF-8"). Raises InputError."""
@@ -38,6 +66,9 @@ def decode_text(data: bytes, file: str, what: str) -> tuple[str, str]:
                                 file=file)
     if b"\x00" in data[:_SNIFFED_BYTES]:
         raise InputError.single(f"is not a text file (it holds NUL bytes); expected a CSV {what}", file=file)
+    if b"\x00" in data:  # past the first block: a damaged file, and a NUL would reach the outputs raw
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError.single(f"holds a NUL byte (a damaged file?); expected a CSV {what}", file=file, row=line)
     try:
         return data.decode("utf-8-sig"), UTF8
     except UnicodeDecodeError as error:
