@@ -518,6 +518,10 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, str]:
         if not sep or not key.strip():
             problems.append(Problem(file="--set", value=text, expected="expected key=value, e.g. inflation.rate=0.025"))
             continue
+        if key.strip() in parsed:  # the last would silently win
+            problems.append(Problem(file="--set", key=key.strip(), value=text,
+                                    expected="is given twice; expected each key once"))
+            continue
         parsed[key.strip()] = value.strip()
     if problems:
         raise InputError(problems)

@@ -18,6 +18,7 @@ from typing import Any
 from tjenestemandspension.actuarial.basis import Basis, basis_from_tables
 from tjenestemandspension.actuarial.sensitivities import OWN_PREFIX, Scenario
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.textfiles import read_regular_file
 
 DEFAULT_BASIS_FILE = "default_basis.toml"
 
@@ -31,11 +32,13 @@ def read_toml(path: Path, what: str, expected: str) -> dict[str, Any]:
     if not path.exists():
         raise InputError.single(f"{what} file not found", file=str(path))
     try:
-        return tomllib.loads(path.read_text("utf-8-sig"))
+        return tomllib.loads(read_regular_file(path, f"a TOML {what} file").decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError.single(f"is not UTF-8 text; expected a TOML {what} file", file=str(path)) from None
     except tomllib.TOMLDecodeError as error:
         raise InputError.single(f"is not valid TOML ({error}); expected {expected}", file=str(path)) from None
+    except RecursionError:  # tables or arrays nested thousands deep
+        raise InputError.single(f"is nested too deeply to be read; expected {expected}", file=str(path)) from None
     except (IsADirectoryError, PermissionError, OSError) as error:
         raise InputError.single(f"cannot be read ({error.strerror})", file=str(path)) from None
 

@@ -81,7 +81,7 @@ def _split(table: RawTable) -> list[tuple[str, RawTable]]:
         mask = names == name
         parts.append((name, RawTable(frame=frame.loc[mask].reset_index(drop=True), source=table.source,
                                           danish_numbers=table.danish_numbers, encoding=table.encoding,
-                                          row_numbers=np.asarray(rows)[mask])))
+                                          row_numbers=np.asarray(rows)[mask], sha256=table.sha256)))
     return parts
 
 
@@ -204,7 +204,7 @@ def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict
                 result.skipped[name] = error.problems
                 continue
             if path not in hashes:
-                hashes[path] = InputFile("register", str(path.resolve()), sha256_file(path))
+                hashes[path] = InputFile("register", str(path.resolve()), table.sha256 or sha256_file(path))
             inputs = (hashes[path],) + input_files(basis, None)
             kommune_booked = booked.get(name)
             identity = valuation_run_id(inputs, basis, kommune_booked, extra=name)

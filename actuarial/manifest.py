@@ -37,6 +37,11 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def sha256_bytes(data: bytes) -> str:
+    """The sha256 of bytes already read (an input file, hashed as it was read)."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def run_id(payload: Mapping[str, object]) -> str:
     """The id of a run defined by `payload` (JSON-able, normalised) and the software version."""
     content = {"software": __version__, **payload}

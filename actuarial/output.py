@@ -12,9 +12,15 @@ result is replaced only with `force` (and then only once the new one is complete
 from __future__ import annotations
 
 import dataclasses
+import fcntl
+import json
 import os
+import re
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,11 +28,11 @@ from pathlib import Path
 import pandas as pd
 
 from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, Journal
-from tjenestemandspension.actuarial.manifest import journal_summary, manifest, write_manifest
+from tjenestemandspension.actuarial.manifest import MANIFEST, journal_summary, manifest, write_manifest
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.results import EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
 from tjenestemandspension.danish import danish_date, kroner_text
-from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.errors import InputError, Problem, one_line
 from tjenestemandspension.rounding import to_ore
 from tjenestemandspension.textfiles import write_csv
 
@@ -59,45 +65,227 @@ def _umask() -> int:
     return current
 
 
-def check_output_folder(target: Path, force: bool) -> None:
-    """Refuse, before any work is done, to touch a user's existing results without --force."""
+# --- the output folder: one transaction from the check to the rename ------------------------
+#
+# `check_output_folder` (called before any work) takes an exclusive lock on a lock file
+# beside the target, `.<name>.tjp-lock`, held until the results are in place; a second run
+# into the same folder is refused at once. Under the lock, what an earlier run that was
+# killed left behind is cleaned up: staging folders (`.<name>.tjp-partial-*`) are removed,
+# and a previous result hidden while it was being replaced (`.<name>.tjp-replaced-*`) is
+# restored when the folder is missing. SIGTERM and SIGHUP are turned into `Terminated`
+# while the lock is held, so the staging folder is removed on the way out.
+
+LOCK_SUFFIX = ".tjp-lock"
+PARTIAL = ".tjp-partial"
+REPLACED = ".tjp-replaced-"
+_HELD: dict[Path, "_Lock"] = {}  # target (resolved) → its lock, held by this process
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP while an output folder was being written (cleaned up on the way out)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, _frame) -> None:
+    raise Terminated(signum)
+
+
+@dataclasses.dataclass
+class _Lock:
+    target: Path
+    fd: int
+    path: Path
+    state: tuple | None  # the target as found at the check: (device, inode) or None (absent or empty)
+    signals: dict = dataclasses.field(default_factory=dict)
+    notices: list[str] = dataclasses.field(default_factory=list)
+
+
+def _problem(target: Path, expected: str) -> InputError:
+    return InputError([Problem(file=str(target), expected=expected)])
+
+
+def _target_state(target: Path) -> tuple | None:
+    if target.is_dir() and any(target.iterdir()):
+        info = target.stat()
+        return info.st_dev, info.st_ino
+    return None
+
+
+def is_tjp_folder(folder: Path) -> bool:
+    """Whether a folder holds a tjp manifest (what --force may replace without --force-foreign)."""
+    try:
+        content = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(content, dict) and content.get("tool") == "tjenestemandspension"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _check_target(target: Path, force: bool, protected: tuple[Path, ...], force_foreign: bool) -> None:
+    if target.is_symlink():
+        raise _problem(target, "is a symbolic link; expected a real folder for the results (or a new name)")
+    resolved = target.resolve()
+    if _inside(Path.cwd().resolve(), resolved):
+        raise _problem(target, "is the current folder or contains it; expected a folder of its own for the "
+                               "results (e.g. --out tjp-output)")
+    for path in protected:
+        if _inside(Path(path).resolve(), resolved):
+            raise _problem(target, f"holds an input of this run ({Path(path).name}); expected a folder of its "
+                                   "own for the results, which --force could replace")
     if target.exists() and not target.is_dir():
-        raise InputError([Problem(file=str(target), expected="is a file; expected a folder for the results")])
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise InputError([Problem(
-            file=str(target),
-            expected="the output folder exists and is not empty; choose another with --out, or replace "
-                     "it with --force")])
+        raise _problem(target, "is a file; expected a folder for the results")
+    if target.is_dir() and any(target.iterdir()):
+        if not force:
+            raise _problem(target, "the output folder exists and is not empty; choose another with --out, or "
+                                   "replace it with --force")
+        if not force_foreign and not is_tjp_folder(target):
+            raise _problem(target, "is not the output folder of a tjp run (no tjp manifest.json), so --force does "
+                                   "not replace it; choose another --out, or add --force-foreign to delete its "
+                                   "files")
+
+
+def _recover(target: Path) -> list[str]:
+    """Under the lock: what a killed run left beside the target (see above)."""
+    notices = []
+    parent, name = target.parent, target.name
+    if not parent.is_dir():
+        return notices
+    old_partial = re.compile(rf"^\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}{re.escape(PARTIAL)}$")  # before 0.x
+    hidden = sorted(p for p in parent.iterdir() if p.name.startswith(f".{name}{REPLACED}"))
+    for path in parent.iterdir():
+        if path.name.startswith(f".{name}{PARTIAL}-") or old_partial.match(path.name):
+            shutil.rmtree(path, ignore_errors=True)
+            notices.append(f"fjernet en ufærdig mappe fra en afbrudt kørsel: {path.name}")
+    for path in hidden:
+        if not target.exists():
+            path.rename(target)
+            notices.append(f"{target}: det tidligere resultat, som en afbrudt kørsel var ved at erstatte, er "
+                           "genskabt")
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+            notices.append(f"fjernet et erstattet resultat fra en afbrudt kørsel: {path.name}")
+    return notices
+
+
+def _acquire(target: Path, force: bool, protected: tuple[Path, ...], force_foreign: bool) -> _Lock:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _problem(target.parent, f"cannot be created ({error.strerror})") from None
+    path = target.parent / f".{target.name}{LOCK_SUFFIX}"
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise _problem(target.parent, f"cannot be written ({error.strerror}); expected a folder where the "
+                                          "results can be written") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise _problem(target, "another tjp run is writing to this output folder now; wait for it, or "
+                                   "choose another with --out") from None
+        try:
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                break  # else the holder removed the file between our open and lock: take the new one
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    lock = _Lock(target=target, fd=fd, path=path, state=None)
+    try:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                lock.signals[signum] = signal.signal(signum, _on_signal)
+        lock.notices = _recover(target)
+        for notice in lock.notices:
+            print(f"tjp: {one_line(notice)}", file=sys.stderr)
+        _check_target(target, force, protected, force_foreign)
+        lock.state = _target_state(target)
+    except BaseException:
+        _release(lock)
+        raise
+    return lock
+
+
+def _release(lock: _Lock) -> None:
+    _HELD.pop(lock.target.resolve(), None)
+    for signum, handler in lock.signals.items():
+        signal.signal(signum, handler)
+    try:
+        os.unlink(lock.path)  # a run waiting on it sees the file gone and opens a new one
+    except OSError:
+        pass
+    os.close(lock.fd)
+
+
+def release_output_folders() -> None:
+    """Release every lock this process holds (the CLI's last step, whatever happened)."""
+    for lock in list(_HELD.values()):
+        _release(lock)
+
+
+def check_output_folder(target: Path, force: bool, protected: tuple[Path, ...] = (),
+                        force_foreign: bool = False) -> None:
+    """Before any work: refuse to touch a user's existing results without --force, a folder
+    that is not ours without --force-foreign, a folder holding an input (`protected`), and a
+    folder another run is writing; then hold the lock until the results are written."""
+    key = target.resolve()
+    if key not in _HELD:  # else checked already, under the lock this process holds
+        _HELD[key] = _acquire(target, force, protected, force_foreign)
 
 
 @contextmanager
-def output_folder(target: Path, force: bool) -> Iterator[Path]:
-    """A temporary folder to write into; moved to `target` when the block succeeds."""
+def output_folder(target: Path, force: bool, pending: tuple[tuple[Path, Path], ...] = ()) -> Iterator[Path]:
+    """A staging folder to write into; moved to `target` when the block succeeds. `pending`:
+    (written, final) files beside the folder (the pseudonym map), moved into place with it."""
     check_output_folder(target, force)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tjp-partial", dir=target.parent))
+    lock = _HELD[target.resolve()]
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{PARTIAL}-", dir=target.parent))
+    except OSError as error:
+        _release(lock)
+        raise _problem(target.parent, f"cannot be written ({error.strerror})") from None
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results follow the user's umask
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     old = None
-    if target.exists():
-        if any(target.iterdir()):
-            old = target.parent / f".{target.name}.tjp-replaced-{os.getpid()}"
-            target.rename(old)
-        else:
-            target.rmdir()
     try:
-        staging.rename(target)
-    except BaseException:
+        try:
+            yield staging
+        except OSError as error:  # a full disk, a file system gone read-only
+            raise _problem(target, f"the results cannot be written ({error.strerror}); nothing was "
+                                   "written") from None
+        if _target_state(target) != lock.state:
+            raise _problem(target, "appeared or changed while this run was writing (another program?); nothing "
+                                   "was written, run again")
+        if target.exists():
+            if any(target.iterdir()):
+                old = target.parent / f".{target.name}{REPLACED}{os.getpid()}"
+                target.rename(old)
+            else:
+                target.rmdir()
+        try:
+            staging.rename(target)
+        except BaseException:
+            if old is not None:
+                old.rename(target)
+                old = None
+            raise
+        for written, final in pending:
+            os.replace(written, final)
         if old is not None:
-            old.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        for written, _ in pending:
+            Path(written).unlink(missing_ok=True)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        _release(lock)
 
 
 def valuation_manifest(run, kind: str = "valuation") -> dict[str, object]:
@@ -218,9 +406,9 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     write_manifest(folder, content)
 
 
-def write_run(run, target: Path, force: bool = False, **options) -> list[str]:
+def write_run(run, target: Path, force: bool = False, pending: tuple = (), **options) -> list[str]:
     """Write every result of a run into `target` (all or nothing); returns the file names."""
-    with output_folder(target, force) as folder:
+    with output_folder(target, force, pending) as folder:
         write_run_files(run, folder, **options)
         names = sorted(p.name for p in folder.iterdir())
     return names
@@ -254,13 +442,13 @@ def write_rollforward(rollforward, journal: Journal | None, basis_text: str, run
 
 
 def write_batch(result, basis, target: Path, force: bool = False, persons_format: str = "auto",
-                pseudonyms: Pseudonyms | None = None) -> list[str]:
+                pseudonyms: Pseudonyms | None = None, pending: tuple = ()) -> list[str]:
     """Each kommune's results in its own folder, a consolidated overview beside them."""
     from tjenestemandspension.actuarial.batch import consolidated_cashflows, overview_frame
     from tjenestemandspension.actuarial.workpaper import write_batch_overview
 
     folders = result.folders
-    with output_folder(target, force) as folder:
+    with output_folder(target, force, pending) as folder:
         for name, run in result.runs.items():
             sub = folder / folders[name]
             sub.mkdir()

@@ -61,8 +61,8 @@ class Run:
     inputs: tuple[InputFile, ...]
 
 
-def input_files(basis: Basis, register_path: str | Path | None) -> tuple[InputFile, ...]:
-    """Every file the run reads, with its hash: the register, the basis file, and the
+def input_paths(basis: Basis, register_path: str | Path | None = None) -> list[tuple[str, Path]]:
+    """(role, path) of every file the run reads: the register, the basis file, and the
     curve and mortality files the basis names."""
     files = []
     if register_path is not None:
@@ -76,7 +76,17 @@ def input_files(basis: Basis, register_path: str | Path | None) -> tuple[InputFi
     if basis["mortality.source"] == "files":
         files.append(("mortality", basis["mortality.mortality_file"]))
         files.append(("improvement", basis["mortality.improvement_file"]))
-    return tuple(InputFile(role, str(Path(path).resolve()), sha256_file(path)) for role, path in files)
+    return [(role, Path(path)) for role, path in files]
+
+
+def input_files(basis: Basis, register_path: str | Path | None,
+                register_sha256: str | None = None) -> tuple[InputFile, ...]:
+    """Every file the run reads, with its hash; the register's is the hash of the bytes
+    that were read (`register_sha256`), so a file replaced during the run cannot give the
+    manifest and run id of another file than the results."""
+    return tuple(InputFile(role, str(path.resolve()),
+                           register_sha256 if role == "register" and register_sha256 else sha256_file(path))
+                 for role, path in input_paths(basis, register_path))
 
 
 def valuation_run_id(inputs: Iterable[InputFile], basis: Basis, booked: Decimal | None, extra: str = "") -> str:
@@ -114,11 +124,12 @@ def run_valuation(register_path: str | Path, basis_path: str | Path | None = Non
             basis = load_basis(basis_path, overrides)
         assumptions = resolve_assumptions(basis)
     with step("register"):
-        register = register_from_table(table if table is not None else read_member_table(register_path),
-                                       basis.valuation_date)
+        if table is None:
+            table = read_member_table(register_path)
+        register = register_from_table(table, basis.valuation_date)
     with step("valuation"):
         valuation = value(register, assumptions)
-    inputs = input_files(basis, register_path)
+    inputs = input_files(basis, register_path, table.sha256)
     identity = valuation_run_id(inputs, basis, booked)
     journal = None
     if booked is not None:

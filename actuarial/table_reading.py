@@ -17,8 +17,10 @@ such files with their exact messages, tests/test_fuzz_register.py fuzzes the rea
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,8 +39,10 @@ from tjenestemandspension.actuarial.table_validation import (
     match_header,
     printable,
 )
+from tjenestemandspension.actuarial.manifest import sha256_bytes
+from tjenestemandspension.danish import danish_number
 from tjenestemandspension.errors import InputError, Problem
-from tjenestemandspension.textfiles import UTF8, decode_text, sniff_separator
+from tjenestemandspension.textfiles import UTF8, decode_text, read_regular_file, sniff_separator
 
 CSV_SUFFIXES = (".csv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -47,6 +51,8 @@ TABLE_SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES
 _SNIFFED_BYTES = 4096  # what tells a workbook from a text file
 _ARROW_BLOCK_BYTES = 1 << 24  # pyarrow reads CSV in blocks this large, in parallel
 _MAX_CSV_FIELD = 2**31 - 1
+MAX_XLSX_UNPACKED_BYTES = 1 << 30  # 1 GiB of XML: a million-person sheet; more is a zip bomb
+MAX_XLSX_ROWS = 1_048_576  # the most rows an Excel sheet holds
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class RawTable:
     row_numbers: np.ndarray | None = None
     header_row: int | None = FIRST_DATA_ROW - 1
     sheets: tuple[str, ...] = ()
+    sha256: str | None = None  # of the bytes read (the manifest records it; None: not from a file)
 
 
 def read_table(path: str | Path, columns: ColumnSet) -> RawTable:
@@ -77,14 +84,17 @@ def read_table(path: str | Path, columns: ColumnSet) -> RawTable:
     if path.is_dir():
         raise InputError.single(f"is a folder; expected a {noun} file (.csv, .xlsx or .parquet)", file=str(path))
     suffix = path.suffix.casefold()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputError.single(f"unsupported file type '{printable(path.suffix)}'; expected .csv, .xlsx or "
+                                ".parquet", file=str(path))
+    data = read_regular_file(path, f"a {noun} file (.csv, .xlsx or .parquet)")  # read once, hashed as read
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path, columns)
-    if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, columns)
-    if suffix in PARQUET_SUFFIXES:
-        return _read_parquet(path)
-    raise InputError.single(f"unsupported file type '{printable(path.suffix)}'; expected .csv, .xlsx or .parquet",
-                            file=str(path))
+        table = _read_csv(path, columns, data)
+    elif suffix in EXCEL_SUFFIXES:
+        table = _read_excel(path, columns, data)
+    else:
+        table = _read_parquet(path, data)
+    return dataclasses.replace(table, sha256=sha256_bytes(data))
 
 
 @contextmanager
@@ -99,8 +109,7 @@ def _csv_field_limit(size: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _read_csv(path: Path, columns: ColumnSet) -> RawTable:
-    data = path.read_bytes()
+def _read_csv(path: Path, columns: ColumnSet, data: bytes) -> RawTable:
     if not re.search(rb"[^\s\xef\xbb\xbf]", data):
         raise InputError.single(f"the file is empty; expected a header row with the {columns.noun} columns",
                                 file=str(path))
@@ -252,19 +261,37 @@ def _not_a_workbook(head: bytes, columns: ColumnSet) -> str | None:
     return "is not an Excel workbook (.xlsx)"
 
 
-def _read_excel(path: Path, columns: ColumnSet) -> RawTable:
-    with open(path, "rb") as handle:
-        head = handle.read(_SNIFFED_BYTES)
-    reason = _not_a_workbook(head, columns)
+def _check_unpacked_size(path: Path, data: bytes) -> None:
+    """A workbook is a zip file: one that unpacks to far more than any register (a zip
+    bomb) would exhaust the memory. zipfile stops at each member's declared size, so the
+    declared sizes bound what openpyxl can unpack."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return  # openpyxl's reading says what is wrong
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise InputError.single(
+            f"unpacks to {danish_number(unpacked / 2**20)} MiB, more than the "
+            f"{danish_number(MAX_XLSX_UNPACKED_BYTES / 2**20)} MiB "
+            "of the largest workbook read; save a register this large as CSV UTF-8 or Parquet", file=str(path))
+
+
+def _read_excel(path: Path, columns: ColumnSet, data: bytes) -> RawTable:
+    reason = _not_a_workbook(data[:_SNIFFED_BYTES], columns)
     if reason:
         raise InputError.single(reason, file=str(path))
+    _check_unpacked_size(path, data)
     try:
-        with pd.ExcelFile(path, engine="openpyxl") as workbook:
+        with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as workbook:
             sheets = tuple(str(name) for name in workbook.sheet_names)
-            raw = pd.read_excel(workbook, sheet_name=0, header=None, dtype=object)
+            raw = pd.read_excel(workbook, sheet_name=0, header=None, dtype=object, nrows=MAX_XLSX_ROWS + 1)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise InputError.single(f"cannot be read as an Excel workbook ({type(error).__name__}); the file "
                                 "is damaged or not .xlsx", file=str(path)) from None
+    if len(raw) > MAX_XLSX_ROWS:
+        raise InputError.single(f"has more than {danish_number(MAX_XLSX_ROWS)} rows, the most a sheet holds; the workbook is "
+                                "damaged", file=str(path))
     header = [cell_text(v).strip() if not _is_missing(v) else "" for v in raw.iloc[0]] if len(raw) else []
     body = raw.iloc[1:]
     filled = body.map(lambda v: not _is_missing(v) and not (isinstance(v, str) and not v.strip()))
@@ -287,16 +314,13 @@ def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT
 
 
-def _read_parquet(path: Path) -> RawTable:
+def _read_parquet(path: Path, data: bytes) -> RawTable:
     try:
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(io.BytesIO(data))
     except ImportError:
         raise InputError.single("reading Parquet needs the pyarrow package", file=str(path)) from None
     except Exception as error:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
-        with open(path, "rb") as handle:
-            head = handle.read(4)
-            handle.seek(max(path.stat().st_size - 4, 0))
-            tail = handle.read(4)
+        head, tail = data[:4], data[-4:]
         if head == b"PAR1" and tail != b"PAR1":
             reason = "is an incomplete Parquet file (its end is missing: cut off in copying?)"
         elif head != b"PAR1":

@@ -59,6 +59,13 @@ class WorkpaperContext:
     notes: tuple[str, ...] = ()
 
 
+# every text is written as text: `write()` would otherwise make a register's '=HYPERLINK(...)' (a
+# file name, a kommune, a unit) a live formula and 'http://...' a link; formulas are only
+# the working paper's own, by write_formula
+WORKBOOK_OPTIONS = {"nan_inf_to_errors": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False}
+
+
 class _Sheets:
     """Formats and helpers shared by the sheets."""
 
@@ -119,7 +126,7 @@ def _widths(headers: list[str], rows: list[list[object]], sample: int = WIDTH_SA
 
 def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, context: WorkpaperContext,
                     analysis=None, sensitivities=None) -> None:
-    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     # a fixed creation time: the same run gives the same document properties
     created = dt.datetime.combine(valuation.valuation_date, dt.time())
     workbook.set_properties({"title": context.title, "subject": f"Forpligtelse pr. {valuation.valuation_date}",
@@ -429,7 +436,7 @@ def write_rollforward_workpaper(path: Path, rollforward, journal: Journal | None
     """The working paper of a roll-forward: says plainly that it is one, and when the last
     actuarial recalculation was."""
     context = WorkpaperContext(run_id=run_id, kind="Fremskrivning (ikke aktuarmæssig genberegning)")
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     workbook.set_properties({"title": context.title, "comments": f"Fremskrivning {run_id}",
                              "created": dt.datetime.combine(rollforward.to_date, dt.time())})
     s = _Sheets(workbook)
@@ -469,7 +476,7 @@ def write_rollforward_workpaper(path: Path, rollforward, journal: Journal | None
 def write_batch_overview(path: Path, overview: pd.DataFrame, skipped: pd.DataFrame) -> None:
     """A batch's consolidated overview: one row per kommune and the total (`Oversigt`),
     and every problem of a skipped kommune (`Sprunget over`)."""
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     s = _Sheets(workbook)
     amounts = {"forpligtelse", "bogført", "regulering"}
     rows = [[None if pd.isna(value) else value for value in record]

@@ -22,6 +22,7 @@ from tjenestemandspension.actuarial.output import (
 )
 from tjenestemandspension.actuarial.rundir import open_run_folder
 from tjenestemandspension.actuarial.run import (
+    input_paths,
     compared_run,
     run_analysis,
     run_rollforward,
@@ -29,6 +30,7 @@ from tjenestemandspension.actuarial.run import (
     scenario_bases,
 )
 from tjenestemandspension.actuarial.sensitivities import standard_scenarios
+from tjenestemandspension.cli.common import FORCE_FOREIGN_HELP
 from tjenestemandspension.cli.value_cmd import render_summary
 from tjenestemandspension.danish import danish_number, danish_percent, format_kroner, parse_amount
 from tjenestemandspension.errors import InputError, Problem
@@ -39,7 +41,8 @@ PriorOption = Annotated[Path, typer.Option("--prior", help="The output folder of
 BasisOption = Annotated[Path | None, typer.Option("--basis", help="A basis file (TOML).")]
 SetOption = Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="Override one basis value.")]
 OutOption = Annotated[Path | None, typer.Option("--out", help="Output folder.")]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty output folder.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output folder of a tjp run.")]
+ForceForeignOption = Annotated[bool, typer.Option("--force-foreign", help=FORCE_FOREIGN_HELP)]
 BookedOption = Annotated[str | None, typer.Option("--booked", help="The balance of 9.72.90.001 in the ledger "
                                                                    "(negative); writes the journal.")]
 
@@ -65,6 +68,7 @@ def analyse(
                                                               "curve,mortality,improvements,inflation,other.")] = None,
     out: OutOption = None,
     force: ForceOption = False,
+    force_foreign: ForceForeignOption = False,
 ) -> None:
     """Ændringsanalyse: explain the move from the prior liability to the new one, step by step."""
     groups = parse_order(order)
@@ -72,7 +76,8 @@ def analyse(
     prior_run = open_run_folder(prior, need_inputs=None)
     new_basis = load_basis(basis, settings or [])
     target = out if out is not None else Path("tjp-output") / f"{new_basis.valuation_date.isoformat()}-analyse"
-    check_output_folder(target, force)
+    protected = (prior, register, *(path for _, path in input_paths(new_basis)))
+    check_output_folder(target, force, protected=protected, force_foreign=force_foreign)
     run, analysis = run_analysis(prior_run, register, new_basis, booked_amount, groups)
     files = write_run(run, target, force=force, kind="analysis", analysis=analysis,
                       extra_manifest=analysis_manifest(analysis, prior_run.run_id))
@@ -96,13 +101,14 @@ def rollforward(
     salaries: Annotated[str | None, typer.Option("--salaries", help="Pensionable salaries of the period.")] = None,
     out: OutOption = None,
     force: ForceOption = False,
+    force_foreign: ForceForeignOption = False,
 ) -> None:
     """The yearly update between actuarial recalculations: interest, accrual, payments."""
     to_date = _date(to, "--to")
     booked_amount = parse_booked(booked)
     prior_run = open_run_folder(prior, need_inputs=("curve",))
     target = out if out is not None else Path("tjp-output") / f"{to_date.isoformat()}-fremskrivning"
-    check_output_folder(target, force)
+    check_output_folder(target, force, protected=(prior,), force_foreign=force_foreign)
     run = run_rollforward(prior_run, to_date, parse_amount(payments, "--payments"), booked_amount,
                           accrual=None if accrual is None else parse_amount(accrual, "--accrual"),
                           accrual_rate=accrual_rate,
@@ -127,13 +133,15 @@ def sensitivities(
                                                                        "([scenario.\"name\"] \"key\" = value).")] = None,
     out: OutOption = None,
     force: ForceOption = False,
+    force_foreign: ForceForeignOption = False,
 ) -> None:
     """The liability under the standard alternative assumptions (and own scenarios)."""
     resolved = load_basis(basis, settings or [])
     chosen = standard_scenarios(resolved) + (load_scenarios(scenarios) if scenarios is not None else [])
     scenario_bases(resolved, chosen)  # every override is checked before anything is valued
     target = out if out is not None else Path("tjp-output") / f"{resolved.valuation_date.isoformat()}-foelsomheder"
-    check_output_folder(target, force)
+    protected = (register, *(path for _, path in input_paths(resolved)), *([scenarios] if scenarios else []))
+    check_output_folder(target, force, protected=protected, force_foreign=force_foreign)
     run, result = run_sensitivity_analysis(register, resolved, chosen)
     files = write_run(run, target, force=force, kind="sensitivities", sensitivities=result,
                       extra_manifest=sensitivities_manifest(result))
@@ -157,6 +165,7 @@ def compare(
     top: Annotated[int, typer.Option("--top", min=1, help="How many persons to show.")] = 20,
     out: OutOption = None,
     force: ForceOption = False,
+    force_foreign: ForceForeignOption = False,
 ) -> None:
     """What differs between two runs: basis, totals by status, the persons who moved most."""
     run_a, run_b = open_run_folder(first), open_run_folder(second)
@@ -179,6 +188,7 @@ def compare(
         lines.append(f"  {row['person_id']:<14}{format_kroner(row['change']):>20}  {row['reason']}")
     lines += [f"Note: {note}" for note in result.notes]
     if out is not None:
+        check_output_folder(out, force, protected=(first, second), force_foreign=force_foreign)
         with output_folder(out, force) as folder:
             write_csv(result.basis, folder / "basis_differences.csv")
             write_csv(result.totals, folder / "totals.csv")

@@ -1,24 +1,34 @@
 """What every `tjp` command shares: error handling and exit codes.
 
-Exit codes: 0 success, 2 bad input (one clear line per problem on stderr, nothing
-written), 1 internal error.
+Exit codes: 0 success, 2 bad input or an environment problem (one clear line per
+problem on stderr, nothing written: a file that cannot be read, a folder that cannot be
+written, a full disk, another run writing to the same folder), 1 internal error (a bug:
+please report it), 128 + the signal's number when stopped by SIGTERM or SIGHUP (the
+output folder is left as it was), 130 on Ctrl-C.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
 
-from tjenestemandspension.errors import InputError
+
+from tjenestemandspension.actuarial.output import Terminated, release_output_folders
+from tjenestemandspension.errors import InputError, one_line
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
+
+FORCE_FOREIGN_HELP = ("With --force: replace even a non-empty folder that is not the output folder of a tjp run "
+                      "(its files are deleted).")
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -40,6 +50,13 @@ def report_errors(func: F) -> F:
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
+        except Terminated as stop:
+            typer.echo(f"stopped by signal {signal.Signals(stop.signum).name}; nothing was written", err=True)
+            raise typer.Exit(128 + stop.signum) from None
+        except OSError as error:  # the environment: permissions, a full disk, a file gone
+            where = f"{one_line(Path(error.filename).name)}: " if error.filename else ""
+            typer.echo(f"error: {where}{one_line(error.strerror or error)}; nothing was written", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except Exception as error:  # noqa: BLE001 - the last line of defence
             if os.environ.get("TJP_DEBUG"):
                 traceback.print_exc(file=sys.stderr)
@@ -49,5 +66,7 @@ def report_errors(func: F) -> F:
                 err=True,
             )
             raise typer.Exit(EXIT_INTERNAL) from None
+        finally:
+            release_output_folders()
 
     return wrapper  # type: ignore[return-value]

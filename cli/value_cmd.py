@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -16,11 +17,12 @@ from tjenestemandspension.actuarial.output import check_output_folder, write_run
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
 from tjenestemandspension.actuarial.member_register import read_member_table
-from tjenestemandspension.actuarial.run import Run, run_valuation
+from tjenestemandspension.actuarial.run import Run, input_paths, run_valuation
+from tjenestemandspension.cli.common import FORCE_FOREIGN_HELP
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
 from tjenestemandspension.danish import danish_number, format_kroner
-from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.errors import InputError, Problem, one_line
 from tjenestemandspension.textfiles import write_csv
 
 EXAMPLE_BOOKED = "-950000000"  # the example kommune's fictitious ledger balance of 9.72.90.001
@@ -52,8 +54,8 @@ def render_summary(run: Run, target: Path, files: list[str]) -> str:
         lines.append(journal.note)
     lines.append("")
     if valuation.ignored_columns:
-        lines += [f"{IGNORED_COLUMNS}: {valuation.ignored_columns}", ""]
-    lines.append(f"Skrevet til {target}: {', '.join(files)}")
+        lines += [f"{IGNORED_COLUMNS}: {one_line(valuation.ignored_columns)}", ""]
+    lines.append(f"Skrevet til {one_line(target)}: {', '.join(files)}")
     return "\n".join(lines)
 
 
@@ -63,7 +65,8 @@ def value(
     settings: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="Override one basis value, e.g. --set inflation.rate=0.025 (repeatable).")] = None,
     booked: Annotated[str | None, typer.Option("--booked", help="The balance of 9.72.90.001 in the ledger: a credit, so negative (e.g. --booked=-1234567,89). Without it no journal is written.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder; ./tjp-output/<valuation date> when omitted.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty output folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output folder of a tjp run.")] = False,
+    force_foreign: Annotated[bool, typer.Option("--force-foreign", help=FORCE_FOREIGN_HELP)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
     booked_file: Annotated[Path | None, typer.Option("--booked-file", help="Batch: the booked balance of each "
                                                      "kommune, a CSV with municipality;booked.")] = None,
@@ -89,11 +92,17 @@ def value(
     resolved = load_basis(basis, settings or [])
     booked_amount: Decimal | None = parse_booked(booked) if booked is not None else None
     target = out if out is not None else default_output_folder(resolved.valuation_date)
-    check_output_folder(target, force)  # before any work: never overwrite silently
-    if pseudonym_map is not None and pseudonym_map.resolve().is_relative_to(target.resolve()):
-        raise InputError([Problem(file=str(pseudonym_map), expected=(
-            "expected a file outside the output folder: the mapping would undo the pseudonyms of everything "
-            "shared from that folder"))])
+    inputs = [register, *(path for _, path in input_paths(resolved)), *([booked_file] if booked_file else [])]
+    if pseudonym_map is not None:
+        if any(pseudonym_map.resolve() == Path(path).resolve() for path in inputs):
+            raise InputError([Problem(file=str(pseudonym_map), expected=(
+                "is an input of this run; expected a new file for the pseudonym mapping"))])
+        if pseudonym_map.resolve().is_relative_to(target.resolve()):
+            raise InputError([Problem(file=str(pseudonym_map), expected=(
+                "expected a file outside the output folder: the mapping would undo the pseudonyms of everything "
+                "shared from that folder"))])
+    # before any work: never overwrite silently; the lock is held until the results are written
+    check_output_folder(target, force, protected=tuple(inputs), force_foreign=force_foreign)
     large = register.is_dir() or (register.is_file() and register.stat().st_size > LARGE_REGISTER_BYTES)
     phases = Phases(enabled=large and not quiet)
     try:
@@ -113,12 +122,29 @@ def value(
                                       "municipality column or a folder of registers); use --booked for one")])
         run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table)
         with phases("writing"):
-            files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms)
-            if pseudonyms is not None and pseudonym_map is not None:
-                write_csv(pseudonyms.mapping(run.valuation.persons["person_id"]), pseudonym_map)
+            pending = ()
+            if pseudonyms is not None and pseudonym_map is not None:  # moved into place with the folder
+                pending = (_write_pending(pseudonym_map, pseudonyms.mapping(run.valuation.persons["person_id"])),)
+            files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms,
+                              pending=pending)
     finally:
         phases.close()
     typer.echo(render_summary(run, target, files))
+
+
+def _write_pending(path: Path, frame: pd.DataFrame) -> tuple[Path, Path]:
+    """The file written beside its place, (written, final): moved there with the output folder."""
+    written = path.parent / f".{path.name}.tjp-partial-{os.getpid()}"
+    if not path.parent.is_dir():
+        raise InputError([Problem(file=str(path), expected="cannot be written: its folder does not exist; "
+                                                           "nothing was written")])
+    try:
+        write_csv(frame, written)
+    except OSError as error:
+        written.unlink(missing_ok=True)
+        raise InputError([Problem(file=str(path), expected=f"cannot be written ({error.strerror or error}); "
+                                                           "nothing was written")]) from None
+    return written, path
 
 
 EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skipped
@@ -139,11 +165,13 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
                                   show_value=p.show_value, expected=f"{p.expected} [kommune {name}]")
                           for name, problems in result.skipped.items() for p in problems])
     with phases("writing"):
-        write_batch(result, basis, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms)
+        pending = ()
         if pseudonyms is not None and pseudonym_map is not None:
             mapping = pd.concat([pseudonyms.mapping(run.valuation.persons["person_id"]).assign(municipality=name)
                                  for name, run in result.runs.items()], ignore_index=True)
-            write_csv(mapping[["municipality", "person_id", "pseudonym"]], pseudonym_map)
+            pending = (_write_pending(pseudonym_map, mapping[["municipality", "person_id", "pseudonym"]]),)
+        write_batch(result, basis, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms,
+                    pending=pending)
     phases.close()
     lines = [f"Tjenestemandspensionsforpligtelse (9.72.90.001) pr. {basis.valuation_date:%d-%m-%Y}: "
              f"{len(result.runs)} kommuner", "",
@@ -151,18 +179,18 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     for name, run in result.runs.items():
         regulation = "" if run.journal is None else format_kroner(run.journal.regulation)
         persons = danish_number(len(run.register))
-        lines.append(f"{name[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
+        lines.append(f"{one_line(name)[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
     total = sum(run.valuation.total_liability for run in result.runs.values())
     persons = danish_number(sum(len(run.register) for run in result.runs.values()))
     lines.append(f"{'i alt':<30}{persons:>10}{format_kroner(total):>24}")
-    lines += [f"{IGNORED_COLUMNS} ({name}): {run.valuation.ignored_columns}"
+    lines += [f"{IGNORED_COLUMNS} ({one_line(name)}): {one_line(run.valuation.ignored_columns)}"
               for name, run in result.runs.items() if run.valuation.ignored_columns]
-    lines.append(f"Skrevet til {target}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en mappe pr. "
-                 f"kommune ({', '.join(result.folders.values())})")
+    lines.append(f"Skrevet til {one_line(target)}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en "
+                 f"mappe pr. kommune ({one_line(', '.join(result.folders.values()))})")
     typer.echo("\n".join(lines))
     if result.skipped:
         for name, problems in result.skipped.items():
-            typer.echo(f"kommune {name} er sprunget over ({len(problems)} problemer):", err=True)
+            typer.echo(f"kommune {one_line(name)} er sprunget over ({len(problems)} problemer):", err=True)
             for problem in problems:
                 typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(EXIT_SKIPPED)
@@ -202,5 +230,5 @@ def verify(
     from tjenestemandspension.actuarial.rundir import verify_folder
 
     manifest, checked = verify_folder(folder)
-    typer.echo(f"OK: {folder} er komplet og uændret ({checked} filer, kørsel {manifest['run_id']}, "
+    typer.echo(f"OK: {one_line(folder)} er komplet og uændret ({checked} filer, kørsel {manifest['run_id']}, "
                f"{manifest.get('kind', 'valuation')} pr. {manifest.get('valuation_date', '?')}).")

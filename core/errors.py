@@ -13,6 +13,16 @@ from pathlib import Path
 _MAX_VALUE_CHARS = 60
 
 
+def one_line(text: object) -> str:
+    """Text for a terminal or a one-line message: control and other invisible characters
+    (escape sequences, line breaks, bidi overrides) escaped as \\x1b, \\n, \\u202e, so that
+    a kommune or file name can neither move the cursor nor forge a line of its own."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def _show_value(value: object) -> str:
     text = str(value)
     if len(text) > _MAX_VALUE_CHARS:
@@ -51,7 +61,7 @@ class Problem:
         text = ", ".join(where)
         if self.show_value and self.value is not None:
             text = f"{text}: value {_show_value(self.value)}" if text else f"value {_show_value(self.value)}"
-        return f"{text}: {self.expected}" if text else self.expected
+        return one_line(f"{text}: {self.expected}" if text else self.expected)
 
 
 class InputError(Exception):
