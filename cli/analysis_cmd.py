@@ -16,6 +16,7 @@ from tjenestemandspension.actuarial.output import (
     analysis_manifest,
     check_output_folder,
     output_folder,
+    write_comparison_files,
     sensitivities_manifest,
     write_rollforward,
     write_run,
@@ -32,7 +33,6 @@ from tjenestemandspension.actuarial.sensitivities import standard_scenarios
 from tjenestemandspension.cli.value_cmd import render_summary
 from tjenestemandspension.danish import danish_number, danish_percent, format_kroner, parse_amount
 from tjenestemandspension.errors import InputError, Problem
-from tjenestemandspension.textfiles import write_csv
 
 PriorOption = Annotated[Path, typer.Option("--prior", help="The output folder of the prior run (verified against "
                                                            "its manifest).")]
@@ -180,8 +180,6 @@ def compare(
     lines += [f"Note: {note}" for note in result.notes]
     if out is not None:
         with output_folder(out, force) as folder:
-            write_csv(result.basis, folder / "basis_differences.csv")
-            write_csv(result.totals, folder / "totals.csv")
-            write_csv(result.persons, folder / "persons_moved.csv")
+            write_comparison_files(result, folder)
         lines.append(f"Skrevet til {out}")
     typer.echo("\n".join(lines))

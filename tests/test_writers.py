@@ -81,3 +81,43 @@ def test_number_texts_match_python():
     for places in (0, 2, 6):
         assert fixed_decimals(values, places).to_pylist() == [f"{v:.{places}f}".replace(".", ",") for v in values]
     assert shortest_floats(values).to_pylist() == [repr(float(v)).replace(".", ",") for v in values]
+
+
+def test_amount_formats_of_every_csv(tmp_path):
+    """persons.csv and cashflows.csv: amounts with six fixed decimals (no float noise);
+    journal, overview and sensitivities: øre."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from tjenestemandspension.cli.main import app
+    from tjenestemandspension.textfiles import read_output_csv
+
+    frame = synthetic_register(60, seed=5, municipalities=("Aarhus Kommune", "Odense Kommune"))
+    write_csv(frame, tmp_path / "alle.csv")
+    (tmp_path / "booked.csv").write_text("kommune;bogført\nAarhus Kommune;-1000\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["value", str(tmp_path / "alle.csv"), "--booked-file", str(tmp_path / "booked.csv"),
+                               "--out", str(tmp_path / "b"), "--quiet"]).exit_code == 0
+    write_csv(frame[frame["municipality"] == "Aarhus Kommune"], tmp_path / "aarhus.csv")
+    assert runner.invoke(app, ["sensitivities", str(tmp_path / "aarhus.csv"), "--out", str(tmp_path / "s")]
+                         ).exit_code == 0
+
+    def cells(path, columns):
+        table = read_output_csv(path, dtype=str, na_values=[])
+        return [value for column in columns for value in table[column] if value != ""]
+
+    six, ore = re.compile(r"-?\d+,\d{6}$"), re.compile(r"-?\d+,\d{2}$")
+    persons = tmp_path / "b" / "Aarhus_Kommune" / "persons.csv"
+    amounts = ["annual_benefit", "pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_total",
+               "state_part", "insured_part", "liability"]
+    assert all(six.match(v) for v in cells(persons, amounts))
+    assert "120098,62999999999" not in persons.read_text(encoding="utf-8-sig")
+    cashflows = cells(tmp_path / "b" / "cashflows.csv", ["active", "retired", "total", "present_value"])
+    assert cashflows and all(six.match(v) for v in cashflows)
+    overview = cells(tmp_path / "b" / "overview.csv", ["forpligtelse", "bogført", "regulering"])
+    assert len(overview) >= 5 and all(ore.match(v) for v in overview)
+    journal = cells(tmp_path / "b" / "Aarhus_Kommune" / "journal.csv", ["debet", "kredit", "beløb"])
+    assert len(journal) == 6 and all(ore.match(v) for v in journal)
+    sensitivities = cells(tmp_path / "s" / "sensitivities.csv", ["forpligtelse", "ændring"])
+    assert len(sensitivities) >= 20 and all(ore.match(v) for v in sensitivities)
