@@ -121,3 +121,47 @@ def test_amount_formats_of_every_csv(tmp_path):
     assert len(journal) == 6 and all(ore.match(v) for v in journal)
     sensitivities = cells(tmp_path / "s" / "sensitivities.csv", ["forpligtelse", "ændring"])
     assert len(sensitivities) >= 20 and all(ore.match(v) for v in sensitivities)
+
+
+def test_personer_sheet_in_bulk_holds_every_value(tmp_path):
+    """The Personer sheet, written as XML in bulk, read back cell by cell with openpyxl:
+    every number exactly, every text as text (never a formula), the formats of the columns."""
+    import openpyxl
+
+    from tjenestemandspension.actuarial.register import STATUS_DANISH_SINGULAR, STATUS_NAMES
+    from tjenestemandspension.actuarial.workpaper import PERSON_HEADERS, WorkpaperContext, write_workpaper
+
+    frame = synthetic_register(300, seed=12)
+    hostile = ["=SUM(A1:A9)", "A&B <c> \"q\"", "  lead and trail  ", "_x0041_ literal", "tab\there", "+1+1",
+               "@cmd", "æøå ÆØÅ", "line\nbreak"]
+    frame.loc[: len(hostile) - 1, "unit"] = hostile
+    frame.loc[20, "person_id"] = "-2+3"
+    valuation = value(register_from_frame(frame, V), resolve_assumptions(default_basis()))
+    path = tmp_path / "valuation.xlsx"
+    write_workpaper(path, valuation, None, WorkpaperContext(run_id="test"))
+    sheet = openpyxl.load_workbook(path)["Personer"]
+    assert sheet.dimensions == f"A1:T{len(frame) + 1}"
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == list(PERSON_HEADERS.values())
+    assert len(rows) == len(frame) + 1
+    persons = valuation.persons
+    singular = dict(zip(STATUS_NAMES, STATUS_DANISH_SINGULAR))
+    for column, name in enumerate(PERSON_HEADERS):
+        cells = [row[column] for row in rows[1:]]
+        assert all(cell.data_type != "f" for cell in cells)
+        if name == "status":
+            assert [c.value for c in cells] == [singular[s] for s in persons["status"].astype(str)]
+        elif persons[name].dtype.kind in "fiu":
+            expected = [None if np.isnan(v) else float(v) for v in persons[name].to_numpy(dtype=float)]
+            assert [None if c.value is None else float(c.value) for c in cells] == expected, name
+        else:
+            shown = [c.value for c in cells]
+            # a literal _xHHHH_ is escaped as xlsxwriter escapes it (Excel shows it unchanged;
+            # openpyxl shows the escape)
+            expected = [None if v == "" else v.replace("_x0041_", "_x005F_x0041_") for v in persons[name]]
+            assert shown == expected, name
+            assert all(isinstance(v, str) for v in shown if v is not None)
+    formats = {c: rows[1][i].number_format for i, c in enumerate(PERSON_HEADERS)}
+    assert formats["liability"] == '#,##0.00 "kr."' and formats["pension_percentage"] == "0.000%"
+    assert formats["age_months"] == "#,##0" and formats["person_id"] == "General"
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:T{len(frame) + 1}"
