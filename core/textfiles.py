@@ -24,11 +24,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from tjenestemandspension.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and pyarrow are imported where a table is written or read: the readers of small
+# files (curves, mortality tables) and `tjp --help` do without them
 
 SEPARATORS = (";", "\t", ",")  # in order of preference on a tie
 OUTPUT_CSV = dict(sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\n")
@@ -95,6 +101,8 @@ def write_csv(frame: pd.DataFrame, path: Path, decimals: Mapping[str, int] | Non
 
 def _write_csv_pandas(frame: pd.DataFrame, path: Path, decimals: Mapping[str, int]) -> None:
     """The same file through pandas (slow; for columns pyarrow cannot type)."""
+    import pandas as pd
+
     if decimals:
         frame = frame.assign(**{name: [None if pd.isna(v) else f"{v:.{places}f}".replace(".", OUTPUT_CSV["decimal"])
                                        for v in frame[name]] for name, places in decimals.items()})
@@ -137,6 +145,7 @@ def _quoted(array, single: bool):
 def _column_text(series: pd.Series, places: int | None):
     """(text of every cell, whether it may need quotes): numbers as described above,
     missing values empty. Raises TypeError for a column pyarrow cannot type."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -218,5 +227,7 @@ def fixed_decimals(values: np.ndarray, places: int):
 
 def read_output_csv(path: Path, **options) -> pd.DataFrame:
     """A CSV the tool wrote (persons.csv, a register from `tjp example`), empty cells as missing."""
+    import pandas as pd
+
     return pd.read_csv(path, sep=OUTPUT_CSV["sep"], decimal=OUTPUT_CSV["decimal"], encoding=OUTPUT_CSV["encoding"],
                        **{"keep_default_na": False, "na_values": [""], **options})

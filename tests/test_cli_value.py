@@ -233,12 +233,12 @@ def test_manifest_records_inputs_and_outputs(run, example):
 
 
 def test_an_internal_error_exits_1(example, tmp_path, monkeypatch):
-    from tjenestemandspension.cli import value_cmd
+    from tjenestemandspension.actuarial import run  # `tjp value` imports it when it runs
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(value_cmd, "run_valuation", broken)
+    monkeypatch.setattr(run, "run_valuation", broken)
     result = invoke("value", example / "register.csv", "--out", tmp_path / "o")
     assert result.exit_code == 1
     assert "internal error: RuntimeError: simulated failure" in result.output

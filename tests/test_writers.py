@@ -165,3 +165,15 @@ def test_personer_sheet_in_bulk_holds_every_value(tmp_path):
     assert formats["liability"] == '#,##0.00 "kr."' and formats["pension_percentage"] == "0.000%"
     assert formats["age_months"] == "#,##0" and formats["person_id"] == "General"
     assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:T{len(frame) + 1}"
+
+
+def test_the_command_line_starts_without_scipy_pandas_or_xlsxwriter():
+    """`tjp --help` imports neither scipy (only a fitted curve needs it) nor the table
+    libraries; checked in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = ("import sys, tjenestemandspension.cli.main; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'pandas', 'xlsxwriter', 'openpyxl', 'pyarrow'}))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert shown == "[]"
