@@ -2,7 +2,11 @@
 
 CSV files are written in the one dialect of `tjenestemandspension.textfiles`, which
 Danish Excel opens directly. They contain no time stamps, so the same inputs give
-byte-identical files; the manifest (manifest.py) records the run.
+byte-identical files; the manifest (manifest.py) records the run. Per-row amounts
+(persons.csv, cashflows.csv) are written with PER_ROW_DECIMALS fixed decimals, without the
+float noise of a binary fraction (120098,630000, not 120098,62999999999); the
+finance-facing totals (journal, overview, sensitivities, analysis, roll-forward) in øre,
+rounded as every other output rounds (`kroner_text`).
 
 Everything is written into a temporary folder beside the target and moved into place
 only when every file is complete: a failure never leaves half a result, and an existing
@@ -30,13 +34,30 @@ import pandas as pd
 from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, Journal
 from tjenestemandspension.actuarial.manifest import MANIFEST, journal_summary, manifest, write_manifest
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
-from tjenestemandspension.actuarial.results import EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
+from tjenestemandspension.actuarial.results import AMOUNT_COLUMNS, EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
 from tjenestemandspension.danish import danish_date, kroner_text
 from tjenestemandspension.errors import InputError, Problem, one_line
 from tjenestemandspension.rounding import to_ore
 from tjenestemandspension.textfiles import write_csv
 
 PARQUET_THRESHOLD = 200_000  # persons; above it the per-person results are written as Parquet
+PER_ROW_DECIMALS = 6  # kroner in persons.csv and cashflows.csv: a millionth of a krone
+PERSON_AMOUNTS = ("annual_benefit",) + AMOUNT_COLUMNS
+CASHFLOW_AMOUNTS_EXCEPT = ("year",)
+
+
+def amount_decimals(frame: pd.DataFrame, amounts) -> dict[str, int]:
+    return {name: PER_ROW_DECIMALS for name in amounts if name in frame.columns}
+
+
+def write_cashflows(frame: pd.DataFrame, path: Path) -> None:
+    write_csv(frame, path, amount_decimals(frame, [c for c in frame.columns if c not in CASHFLOW_AMOUNTS_EXCEPT]))
+
+
+def ore_texts(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """Amounts of a finance-facing CSV in øre as text (1234567,89), empty where missing."""
+    return frame.assign(**{name: [None if pd.isna(value) else kroner_text(value) for value in frame[name]]
+                           for name in columns})
 
 
 def journal_frame(journal: Journal) -> pd.DataFrame:
@@ -371,7 +392,7 @@ def write_persons(frame: pd.DataFrame, path: Path) -> None:
         # status as text, so the file reads the same without pandas' categories
         frame.assign(status=frame["status"].astype(str)).to_parquet(path, index=False, compression="zstd")
     else:
-        write_csv(frame, path)
+        write_csv(frame, path, amount_decimals(frame, PERSON_AMOUNTS))
 
 
 def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, sensitivities=None,
@@ -389,11 +410,12 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     if run.journal is not None:
         write_csv(journal_frame(run.journal), folder / "journal.csv")
     write_persons(persons, folder / persons_name)
-    write_csv(valuation.cashflows, folder / "cashflows.csv")
+    write_cashflows(valuation.cashflows, folder / "cashflows.csv")
     if analysis is not None:
         write_csv(analysis_frame(analysis), folder / "analysis.csv")
     if sensitivities is not None:
-        write_csv(sensitivities_frame(sensitivities), folder / "sensitivities.csv")
+        write_csv(ore_texts(sensitivities_frame(sensitivities), ("forpligtelse", "ændring")),
+                  folder / "sensitivities.csv")
     (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
     register_name = next((Path(f.path).name for f in run.inputs if f.role == "register"), "")
     write_workpaper(folder / "valuation.xlsx", valuation, run.journal,
@@ -404,6 +426,14 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     content["pseudonymized"] = None if pseudonyms is None else pseudonyms.describe()
     content.update(extra_manifest or {})
     write_manifest(folder, content)
+
+
+def write_comparison_files(result, folder: Path) -> None:
+    """`tjp compare --out`: the differing basis values, the totals (øre) and the movers."""
+    write_csv(result.basis, folder / "basis_differences.csv")
+    write_csv(ore_texts(result.totals, ("liability_a", "liability_b", "change")), folder / "totals.csv")
+    write_csv(result.persons, folder / "persons_moved.csv",
+              amount_decimals(result.persons, ("liability_a", "liability_b", "change")))
 
 
 def write_run(run, target: Path, force: bool = False, pending: tuple = (), **options) -> list[str]:
@@ -455,8 +485,8 @@ def write_batch(result, basis, target: Path, force: bool = False, persons_format
             write_run_files(run, sub, persons_format=persons_format, pseudonyms=pseudonyms,
                             extra_manifest={"municipality": name})
         overview = overview_frame(result)
-        write_csv(overview, folder / "overview.csv")
-        write_csv(consolidated_cashflows(result), folder / "cashflows.csv")
+        write_csv(ore_texts(overview, ("forpligtelse", "bogført", "regulering")), folder / "overview.csv")
+        write_cashflows(consolidated_cashflows(result), folder / "cashflows.csv")
         skipped = pd.DataFrame([{"kommune": name, "problem": str(problem)}
                                 for name, problems in result.skipped.items() for problem in problems],
                                columns=["kommune", "problem"])

@@ -8,33 +8,9 @@ from typing import Annotated
 
 import typer
 
-from tjenestemandspension.actuarial.analysis import parse_order
-from tjenestemandspension.actuarial.basis_files import load_basis, load_scenarios
-from tjenestemandspension.actuarial.compare import compare_runs
-from tjenestemandspension.actuarial.journal import parse_booked
-from tjenestemandspension.actuarial.output import (
-    analysis_manifest,
-    check_output_folder,
-    output_folder,
-    sensitivities_manifest,
-    write_rollforward,
-    write_run,
-)
-from tjenestemandspension.actuarial.rundir import open_run_folder
-from tjenestemandspension.actuarial.run import (
-    input_paths,
-    compared_run,
-    run_analysis,
-    run_rollforward,
-    run_sensitivity_analysis,
-    scenario_bases,
-)
-from tjenestemandspension.actuarial.sensitivities import standard_scenarios
+# the valuation's modules are imported by the commands (`tjp --help` starts fast)
 from tjenestemandspension.cli.common import FORCE_FOREIGN_HELP
-from tjenestemandspension.cli.value_cmd import render_summary
-from tjenestemandspension.danish import danish_number, danish_percent, format_kroner, parse_amount
 from tjenestemandspension.errors import InputError, Problem
-from tjenestemandspension.textfiles import write_csv
 
 PriorOption = Annotated[Path, typer.Option("--prior", help="The output folder of the prior run (verified against "
                                                            "its manifest).")]
@@ -71,6 +47,15 @@ def analyse(
     force_foreign: ForceForeignOption = False,
 ) -> None:
     """Ændringsanalyse: explain the move from the prior liability to the new one, step by step."""
+    from tjenestemandspension.actuarial.analysis import parse_order
+    from tjenestemandspension.actuarial.basis_files import load_basis
+    from tjenestemandspension.actuarial.journal import parse_booked
+    from tjenestemandspension.actuarial.output import analysis_manifest, check_output_folder, write_run
+    from tjenestemandspension.actuarial.rundir import open_run_folder
+    from tjenestemandspension.actuarial.run import input_paths, run_analysis
+    from tjenestemandspension.cli.value_cmd import render_summary
+    from tjenestemandspension.danish import format_kroner
+
     groups = parse_order(order)
     booked_amount = parse_booked(booked) if booked is not None else None
     prior_run = open_run_folder(prior, need_inputs=None)
@@ -104,6 +89,12 @@ def rollforward(
     force_foreign: ForceForeignOption = False,
 ) -> None:
     """The yearly update between actuarial recalculations: interest, accrual, payments."""
+    from tjenestemandspension.actuarial.journal import parse_booked
+    from tjenestemandspension.actuarial.output import check_output_folder, write_rollforward
+    from tjenestemandspension.actuarial.rundir import open_run_folder
+    from tjenestemandspension.actuarial.run import run_rollforward
+    from tjenestemandspension.danish import format_kroner, parse_amount
+
     to_date = _date(to, "--to")
     booked_amount = parse_booked(booked)
     prior_run = open_run_folder(prior, need_inputs=("curve",))
@@ -136,6 +127,12 @@ def sensitivities(
     force_foreign: ForceForeignOption = False,
 ) -> None:
     """The liability under the standard alternative assumptions (and own scenarios)."""
+    from tjenestemandspension.actuarial.basis_files import load_basis, load_scenarios
+    from tjenestemandspension.actuarial.output import check_output_folder, sensitivities_manifest, write_run
+    from tjenestemandspension.actuarial.run import input_paths, run_sensitivity_analysis, scenario_bases
+    from tjenestemandspension.actuarial.sensitivities import standard_scenarios
+    from tjenestemandspension.danish import danish_number, danish_percent, format_kroner
+
     resolved = load_basis(basis, settings or [])
     chosen = standard_scenarios(resolved) + (load_scenarios(scenarios) if scenarios is not None else [])
     scenario_bases(resolved, chosen)  # every override is checked before anything is valued
@@ -168,6 +165,12 @@ def compare(
     force_foreign: ForceForeignOption = False,
 ) -> None:
     """What differs between two runs: basis, totals by status, the persons who moved most."""
+    from tjenestemandspension.actuarial.compare import compare_runs
+    from tjenestemandspension.actuarial.output import check_output_folder, output_folder, write_comparison_files
+    from tjenestemandspension.actuarial.rundir import open_run_folder
+    from tjenestemandspension.actuarial.run import compared_run
+    from tjenestemandspension.danish import format_kroner
+
     run_a, run_b = open_run_folder(first), open_run_folder(second)
     result = compare_runs(compared_run(run_a), compared_run(run_b), top=top)
     lines = [f"A: {first} (kørsel {run_a.run_id}, {run_a.manifest['valuation_date']})",
@@ -190,8 +193,6 @@ def compare(
     if out is not None:
         check_output_folder(out, force, protected=(first, second), force_foreign=force_foreign)
         with output_folder(out, force) as folder:
-            write_csv(result.basis, folder / "basis_differences.csv")
-            write_csv(result.totals, folder / "totals.csv")
-            write_csv(result.persons, folder / "persons_moved.csv")
+            write_comparison_files(result, folder)
         lines.append(f"Skrevet til {out}")
     typer.echo("\n".join(lines))

@@ -20,8 +20,6 @@ from typing import TypeVar
 
 import typer
 
-
-from tjenestemandspension.actuarial.output import Terminated, release_output_folders
 from tjenestemandspension.errors import InputError, one_line
 
 EXIT_BAD_INPUT = 2
@@ -39,6 +37,9 @@ def report_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: object, **kwargs: object) -> object:
+        # imported when a command runs, not when `tjp --help` starts (output imports pandas)
+        from tjenestemandspension.actuarial.output import Terminated, release_output_folders
+
         try:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):

@@ -5,25 +5,18 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from tjenestemandspension.actuarial.basis_files import load_basis
-from tjenestemandspension.actuarial.batch import municipalities_in
-from tjenestemandspension.actuarial.journal import parse_booked
-from tjenestemandspension.actuarial.output import check_output_folder, write_run
-from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
-from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
-from tjenestemandspension.actuarial.member_register import read_member_table
-from tjenestemandspension.actuarial.run import Run, input_paths, run_valuation
 from tjenestemandspension.cli.common import FORCE_FOREIGN_HELP
-from tjenestemandspension.actuarial.synthetic import synthetic_register
-from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
-from tjenestemandspension.danish import danish_number, format_kroner
 from tjenestemandspension.errors import InputError, Problem, one_line
-from tjenestemandspension.textfiles import write_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The valuation's modules (numpy, pandas, pyarrow) are imported by the commands that use
+# them, so that `tjp --help` starts in a fraction of a second.
 
 EXAMPLE_BOOKED = "-950000000"  # the example kommune's fictitious ledger balance of 9.72.90.001
 IGNORED_COLUMNS = "Kolonner i registeret, som ikke indgår i beregningen"
@@ -33,7 +26,10 @@ def default_output_folder(valuation_date) -> Path:
     return Path("tjp-output") / valuation_date.isoformat()
 
 
-def render_summary(run: Run, target: Path, files: list[str]) -> str:
+def render_summary(run, target: Path, files: list[str]) -> str:
+    from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
+    from tjenestemandspension.danish import danish_number, format_kroner
+
     valuation = run.valuation
     totals = valuation.totals_by("status")
     date = valuation.valuation_date.strftime("%d-%m-%Y")
@@ -82,6 +78,15 @@ def value(
 ) -> None:
     """Value the register and write the journal, the per-person results, the cash flows,
     the working paper (valuation.xlsx) and a manifest."""
+    from tjenestemandspension.actuarial.basis_files import load_basis
+    from tjenestemandspension.actuarial.batch import municipalities_in
+    from tjenestemandspension.actuarial.journal import parse_booked
+    from tjenestemandspension.actuarial.member_register import read_member_table
+    from tjenestemandspension.actuarial.output import check_output_folder, write_run
+    from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
+    from tjenestemandspension.actuarial.run import input_paths, run_valuation
+    from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
+
     if persons_format not in ("auto", "csv", "parquet"):
         raise InputError([Problem(file="--persons-format", value=persons_format, expected="expected auto, csv or parquet")])
     if (pseudonym_key is not None or pseudonym_map is not None) and not pseudonymize:
@@ -134,6 +139,8 @@ def value(
 
 def _write_pending(path: Path, frame: pd.DataFrame) -> tuple[Path, Path]:
     """The file written beside its place, (written, final): moved there with the output folder."""
+    from tjenestemandspension.textfiles import write_csv
+
     written = path.parent / f".{path.name}.tjp-partial-{os.getpid()}"
     if not path.parent.is_dir():
         raise InputError([Problem(file=str(path), expected="cannot be written: its folder does not exist; "
@@ -151,10 +158,13 @@ EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skippe
 
 
 def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, force: bool,
-                 persons_format: str, pseudonyms, table, phases: Phases, pseudonym_map: Path | None) -> None:
+                 persons_format: str, pseudonyms, table, phases, pseudonym_map: Path | None) -> None:
+    import pandas as pd
+
     from tjenestemandspension.actuarial.resolve import resolve_assumptions
     from tjenestemandspension.actuarial.batch import read_booked_file, run_batch
     from tjenestemandspension.actuarial.output import write_batch
+    from tjenestemandspension.danish import danish_number, format_kroner
 
     booked = read_booked_file(booked_file) if booked_file is not None else {}
     with phases("basis"):
@@ -204,6 +214,10 @@ def example(
     valuation_date: Annotated[str, typer.Option("--valuation-date", help="Month end the register is as of.")] = "2024-12-31",
 ) -> None:
     """Write an example register of a fictitious kommune and a basis file to try `tjp value` on."""
+    from tjenestemandspension.actuarial.basis_files import load_basis
+    from tjenestemandspension.actuarial.synthetic import synthetic_register
+    from tjenestemandspension.textfiles import write_csv
+
     register_path = folder / "register.csv"
     basis_path = folder / "basis.toml"
     existing = [p for p in (register_path, basis_path) if p.exists()]

@@ -14,9 +14,16 @@ so that the hash recorded in the manifest is the hash of the bytes that were rea
 
 Writing: every CSV the tool writes is UTF-8 with BOM, semicolon-separated, with decimal
 comma and "\\n" line ends, so Danish Excel opens it directly; `read_output_csv` reads
-such a file back. A text cell that Excel would run as a formula (a person id or kommune
-name starting with =, +, -, @, a tab or a CR) is written with a leading apostrophe, as
-OWASP recommends against CSV injection; `read_output_csv` removes it again.
+such a file back. A number is written as Python writes it (the shortest text that reads
+back as the same float: 0,1, 2,0, 1e-05), or with a fixed number of decimals for the
+columns a writer names (`decimals`), as `f"{x:.6f}"` would. Text is quoted only where it
+must be (it holds the separator, a quote or a line break), as the csv module does. The
+writer builds the file's text column by column with pyarrow (a million persons in about a
+second, against half a minute through pandas' `to_csv`); what it cannot type (a column of
+mixed Python objects) goes through pandas, in the same dialect. A text cell that Excel
+would run as a formula (a person id or kommune name starting with =, +, -, @, a tab or a
+CR) is written with a leading apostrophe, as OWASP recommends against CSV injection;
+`read_output_csv` removes it again.
 """
 
 from __future__ import annotations
@@ -24,14 +31,19 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from tjenestemandspension.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and pyarrow are imported where a table is written or read: the readers of small
+# files (curves, mortality tables) and `tjp --help` do without them
 
 SEPARATORS = (";", "\t", ",")  # in order of preference on a tie
 OUTPUT_CSV = dict(sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\n")
@@ -100,56 +112,186 @@ def sniff_separator(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _is_text(series: pd.Series) -> bool:
-    return series.dtype == object or isinstance(series.dtype, pd.StringDtype)
+_CSV_CHUNK_ROWS = 200_000  # rows joined into text at a time (bounded memory, 32-bit offsets)
+_NEEDS_QUOTES = r'[;"\r\n]'
+_SHORTEST_FIXED = (1e-4, 1e16)  # Python's repr writes other magnitudes with an exponent
+_FIXED_EXACT = 1e9  # |x| below this: x·10^d with d <= 6 is exact enough to round in floats
 
 
-def neutralise_formulas(series: pd.Series) -> pd.Series:
+def write_csv(frame: pd.DataFrame, path: Path, decimals: Mapping[str, int] | None = None) -> None:
+    """`frame` as a CSV in the dialect above; `decimals`: column → fixed decimals."""
+    import pyarrow as pa
+
+    decimals = dict(decimals or {})
+    try:
+        columns = [_column_text(frame[name], decimals.get(name)) for name in frame.columns]
+    except (TypeError, ValueError, pa.ArrowException):  # mixed Python objects: pandas knows them
+        _write_csv_pandas(frame, path, decimals)
+        return
+    single = len(frame.columns) == 1  # the csv module quotes a lone empty field
+    header = [_quoted(pa.array([str(name)], pa.string()), single) for name in frame.columns]
+    with open(path, "wb") as file:
+        file.write("\ufeff".encode(UTF8))  # utf-8-sig
+        _write_rows(file, header)
+        _write_rows(file, [_quoted(column, single) if quote or single else column for column, quote in columns])
+
+
+def _write_csv_pandas(frame: pd.DataFrame, path: Path, decimals: Mapping[str, int]) -> None:
+    """The same file through pandas (slow; for columns pyarrow cannot type)."""
+    import pandas as pd
+
+    if decimals:
+        frame = frame.assign(**{name: [None if pd.isna(v) else f"{v:.{places}f}".replace(".", OUTPUT_CSV["decimal"])
+                                       for v in frame[name]] for name, places in decimals.items()})
+    risky = re.compile(_FORMULA_START)
+    number = re.compile(_NUMBER, re.IGNORECASE)
+    frame = frame.assign(**{name: [("'" + v) if isinstance(v, str) and risky.match(v) and not number.match(v) else v
+                                   for v in frame[name]]
+                            for name in frame.columns if frame[name].dtype == object and name not in decimals})
+    frame.to_csv(path, index=False, na_rep="", **OUTPUT_CSV)
+
+
+def _write_rows(file, columns: list) -> None:
+    """Columns of text (no nulls), joined by the separator, one line per row."""
+    import pyarrow.compute as pc
+
+    n_rows = len(columns[0]) if columns else 0
+    for start in range(0, n_rows, _CSV_CHUNK_ROWS):
+        parts = [column.slice(start, _CSV_CHUNK_ROWS) for column in columns]
+        lines = pc.binary_join_element_wise(*parts, OUTPUT_CSV["sep"]) if len(parts) > 1 else parts[0]
+        file.write(_text_bytes(pc.binary_join_element_wise(lines, "", OUTPUT_CSV["lineterminator"])))
+
+
+def _text_bytes(array) -> memoryview:
+    """The concatenated values of a string array without nulls, straight from its buffers."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + 1, offset=array.offset * 4)
+    data = array.buffers()[2]
+    if data is None:
+        return memoryview(b"")
+    return memoryview(data)[int(offsets[0]):int(offsets[-1])]
+
+
+def _quoted(array, single: bool):
+    """Fields quoted as the csv module's QUOTE_MINIMAL does them."""
+    import pyarrow.compute as pc
+
+    needs = pc.match_substring_regex(array, _NEEDS_QUOTES)
+    if single:
+        needs = pc.or_(needs, pc.equal(array, ""))
+    if not pc.any(needs).as_py():
+        return array
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(array, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, array)
+
+
+def neutralise_formulas(texts):
     """Text cells that Excel would run as a formula (starting with =, +, -, @, a tab or a
     CR: OWASP's CSV injection) get a leading apostrophe, which Excel shows as text; a
     number such as -1.234,50 stays as it is. A text that already starts with apostrophes
-    before such a character gets one more, so that `read_output_csv` can undo it exactly."""
-    try:
-        texts = pa.array(series, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed cells: as text
-        texts = pa.array(series.map(lambda v: None if pd.isna(v) else str(v)), type=pa.string())
-    if not pa.types.is_string(texts.type) and not pa.types.is_large_string(texts.type):
-        return series
+    before such a character gets one more, so that `read_output_csv` can undo it exactly.
+    `texts`: a pyarrow string array without nulls."""
+    import pyarrow.compute as pc
+
     risky = pc.and_(pc.match_substring_regex(texts, _FORMULA_START),
                     pc.invert(pc.match_substring_regex(texts, _NUMBER, ignore_case=True)))
-    risky = risky.to_numpy(zero_copy_only=False)
-    risky = np.where(pd.isna(risky), False, risky).astype(bool) if risky.dtype == object else risky
-    if not risky.any():
-        return series
-    values = series.astype(object).to_numpy(copy=True)
-    values[risky] = ["'" + value for value in values[risky]]
-    return pd.Series(values, index=series.index, name=series.name)
+    if not pc.any(risky).as_py():
+        return texts
+    return pc.if_else(risky, pc.binary_join_element_wise("'", texts, ""), texts)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """`frame` in the one output dialect, text cells neutralised against CSV injection."""
-    changed = {}
-    for position, name in enumerate(frame.columns):
-        column = frame.iloc[:, position]
-        if _is_text(column):
-            neutral = neutralise_formulas(column)
-            if neutral is not column:
-                changed[position] = neutral
-    if changed:
-        frame = frame.copy()
-        for position, column in changed.items():
-            frame.isetitem(position, column)
-    frame.to_csv(path, index=False, na_rep="", **OUTPUT_CSV)
+def _column_text(series: pd.Series, places: int | None):
+    """(text of every cell, whether it may need quotes): numbers as described above,
+    missing values empty. Raises TypeError for a column pyarrow cannot type."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _column_text(series.astype(object).where(series.notna(), None), places)
+    if dtype.kind == "f" and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        values = series.to_numpy(dtype=np.float64)
+        text = fixed_decimals(values, places) if places is not None else shortest_floats(values)
+        return text, False
+    if dtype.kind in "iu" or dtype.kind == "b" or isinstance(dtype, (pd.Int64Dtype, pd.BooleanDtype)):
+        array = pa.array(series, from_pandas=True)
+        if pa.types.is_boolean(array.type):
+            array = pc.if_else(array, "True", "False")
+        return array.cast(pa.string()).fill_null(""), False
+    if dtype.kind in "OSU" or isinstance(dtype, pd.StringDtype):
+        array = pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        return neutralise_formulas(array.fill_null("")), True
+    raise TypeError(f"no text for a column of {dtype}")
+
+
+def shortest_floats(values: np.ndarray):
+    """Floats as Python's repr writes them, with the decimal comma; NaN empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values, from_pandas=True)  # NaN as null
+    text = pc.cast(array, pa.string())
+    # pyarrow writes integral floats without '.0' and changes to exponents at other magnitudes
+    # than Python; the digits are the same (both shortest round-trip)
+    integral = pc.invert(pc.match_substring_regex(text, "[.en]"))
+    text = pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
+    magnitude = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        odd = ((magnitude < _SHORTEST_FIXED[0]) & (magnitude > 0)) | (magnitude >= _SHORTEST_FIXED[1])
+    # pyarrow also writes some 17-digit values with an exponent (-5.6776960612792984e+10)
+    odd = np.flatnonzero(odd | pc.match_substring(text, "e").fill_null(False).to_numpy(zero_copy_only=False)
+                         | np.isinf(values))
+    if odd.size:  # few: Python's own text for them
+        patch = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+        patch[odd] = [repr(float(values[i])) for i in odd]
+        text = pa.array(patch, type=pa.string())
+    return pc.replace_substring(text, ".", OUTPUT_CSV["decimal"]).fill_null("")
+
+
+def fixed_decimals(values: np.ndarray, places: int):
+    """Floats with `places` decimals, exactly as f"{x:.{places}f}" (correctly rounded,
+    ties to even on the binary value, '-' on negative zero), with the decimal comma; NaN empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = np.asarray(values, dtype=np.float64)
+    scale = 10.0 ** places
+    magnitude = np.abs(values)
+    scaled = magnitude * scale
+    rounded = np.rint(scaled)
+    with np.errstate(invalid="ignore"):
+        # x·10^d is rounded once in floats; near a tie (or for huge values) that rounding
+        # could move it across the half, so those few go through Python's formatting
+        slow = ~(magnitude < _FIXED_EXACT) | (np.abs(np.abs(scaled - np.floor(scaled)) - 0.5)
+                                             <= 4 * np.spacing(scaled))
+    slow &= ~np.isnan(values)
+    whole = np.where(slow | np.isnan(values), 0, rounded).astype(np.int64)
+    units = 10 ** places
+    integer = pa.array(whole // units).cast(pa.string())
+    fraction = pc.utf8_lpad(pa.array(whole % units).cast(pa.string()), places, "0")
+    sign = pc.if_else(pa.array(np.signbit(values)), "-", "")
+    if places > 0:
+        text = pc.binary_join_element_wise(sign, integer, OUTPUT_CSV["decimal"], fraction, "")
+    else:
+        text = pc.binary_join_element_wise(sign, integer, "")
+    text = pc.if_else(pa.array(np.isnan(values)), "", text)
+    if slow.any():
+        patch = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+        patch[slow] = [f"{values[i]:.{places}f}".replace(".", OUTPUT_CSV["decimal"]) for i in np.flatnonzero(slow)]
+        text = pa.array(patch, type=pa.string())
+    return text
 
 
 def read_output_csv(path: Path, **options) -> pd.DataFrame:
     """A CSV the tool wrote (persons.csv, a register from `tjp example`), empty cells as
     missing, the apostrophe of `neutralise_formulas` removed."""
+    import pandas as pd
+
     frame = pd.read_csv(path, sep=OUTPUT_CSV["sep"], decimal=OUTPUT_CSV["decimal"], encoding=OUTPUT_CSV["encoding"],
                         **{"keep_default_na": False, "na_values": [""], **options})
     for name in frame.columns:
-        if _is_text(frame[name]):
-            column = frame[name]
+        column = frame[name]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
             escaped = column.str.match(_ESCAPED_FORMULA, na=False)
             if escaped.any():
                 frame[name] = column.where(~escaped, column.str.slice(1))

@@ -33,7 +33,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from tjenestemandspension.curves.smith_wilson import coupon_periods
 
@@ -108,6 +107,8 @@ def _check_maturities(maturities: np.ndarray, rates: np.ndarray) -> None:
 def bootstrap_swaps(maturities: Sequence[float], par_rates: Sequence[float],
                     coupon_freq: int) -> tuple[np.ndarray, np.ndarray]:
     """(knots, ln P at the knots) from par swaps net of CRA, forwards constant in between."""
+    from scipy.optimize import brentq  # only bootstrapping needs scipy (its import costs ~0.9 s)
+
     maturities = np.asarray(maturities, dtype=float)
     rates = np.asarray(par_rates, dtype=float)
     _check_maturities(maturities, rates)

@@ -33,7 +33,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 
 ALPHA_MIN = 0.05
 ALPHA_GRID = 1_000_000  # α is searched on multiples of 1e-6
@@ -99,6 +98,8 @@ def _solve(cash_flows: np.ndarray, dates: np.ndarray, prices: np.ndarray,
     d = np.exp(-omega * dates)
     q = d[:, None] * cash_flows.T
     system = q.T @ wilson_heart(dates, dates, alpha) @ q
+    import scipy.linalg  # only a fitted curve needs scipy (its import costs ~0.4 s)
+
     b = scipy.linalg.solve(system, prices - cash_flows @ d, assume_a="pos")
     return SmithWilsonCurve(ufr=float(ufr), alpha=float(alpha), u=dates, qb=q @ b)
 
@@ -240,6 +241,8 @@ def liquid_swaps(curve: SmithWilsonCurve, coupon_freq: int) -> tuple[np.ndarray,
     cash_flows = np.tril(np.ones((dates.size, dates.size))) * (par_rates[:, None] / coupon_freq)
     cash_flows[np.diag_indices(dates.size)] += 1.0
     q = np.exp(-curve.omega * dates)[:, None] * cash_flows.T
+    import scipy.linalg
+
     b = scipy.linalg.solve_triangular(q, curve.qb, lower=False)
     liquid = np.abs(b) > _NEGLIGIBLE_WEIGHT * np.max(np.abs(b))
     maturities, rates = dates[liquid], par_rates[liquid]

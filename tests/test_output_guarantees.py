@@ -81,8 +81,12 @@ def test_two_runs_into_one_folder_exactly_one_wins_and_nothing_is_lost(registers
     first = start("value", registers / "big.csv", "--out", out, "--quiet")
     wait_for(lambda: (tmp_path / ".out.tjp-lock").exists())
     wait_for(lambda: staging(tmp_path, "out"))  # the first is writing now
-    second = subprocess.run(TJP + ["value", str(registers / "small.csv"), "--out", str(out), "--force"],
-                            capture_output=True, text=True)
+    first.send_signal(signal.SIGSTOP)  # held there, lock and all, however fast the writers get
+    try:
+        second = subprocess.run(TJP + ["value", str(registers / "small.csv"), "--out", str(out), "--force"],
+                                capture_output=True, text=True)
+    finally:
+        first.send_signal(signal.SIGCONT)
     assert second.returncode == 2, second.stderr
     assert "another tjp run is writing to this output folder now" in second.stderr
     assert "Skrevet til" not in second.stdout
