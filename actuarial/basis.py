@@ -33,6 +33,7 @@ BETA_RANGE = (-5, 5)  # the company adjustment's β
 TERM_RATE_LAST_YEAR = 150  # inflation by term: the last year a rate may be given for
 TERM_RATE_RANGE = (-0.05, 0.25)  # and the yearly rates, as for inflation.rate
 VALUATION_YEARS = (1990, 2100)  # within every curve and mortality table
+COLUMNS_SECTION = "columns"  # a basis file's [columns]: the register's header → our column (not a setting)
 
 
 # --- value types -------------------------------------------------------------------
@@ -372,6 +373,9 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0, maximum=50),
     Setting("supplement.supplement_halved_below_age", "float",
             "The early supplement is halved if the pension starts before this age.", minimum=0, maximum=80),
+    Setting("checks.regulation_share", "float",
+            "Safeguard: warn before posting when the regulation |D| exceeds this share of the liability |L| "
+            "(0.1 = 10 %).", minimum=0.0, maximum=10.0),
 )
 SETTINGS_BY_KEY: Mapping[str, Setting] = {s.key: s for s in SETTINGS}
 
@@ -550,7 +554,7 @@ def _apply_layer(values: dict[str, BasisValue], layer: Mapping[str, Any], origin
             section = key.split(".", 1)[0]
             known = [s.key for s in SETTINGS if s.key.startswith(section + ".")]
             hint = ("known keys in [" + section + "]: " + ", ".join(known)) if known else (
-                "known sections: " + ", ".join(sorted({s.key.split('.')[0] for s in SETTINGS})))
+                "known sections: " + ", ".join(sorted({s.key.split('.')[0] for s in SETTINGS} | {COLUMNS_SECTION})))
             problems.append(Problem(file=origin, key=key, expected=f"unknown basis key; {hint}"))
             continue
         provenance = Provenance(source=default_source)

@@ -28,6 +28,7 @@ from tjenestemandspension.actuarial.table_reading import TABLE_SUFFIXES, RawTabl
 from tjenestemandspension.actuarial.table_validation import FIRST_DATA_ROW, normalise_header
 from tjenestemandspension.actuarial.manifest import run_id, sha256_file
 from tjenestemandspension.actuarial.run import InputFile, Run, input_files, valuation_run_id
+from tjenestemandspension.actuarial.safeguards import no_booked_finding, no_municipality_finding, valuation_findings
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import decode_text, sniff_separator
 
@@ -39,6 +40,11 @@ class BatchResult:
     runs: dict[str, Run] = field(default_factory=dict)  # kommune → its run, in input order
     skipped: dict[str, list[Problem]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # kommune → register file
+
+    @property
+    def missing_booked(self) -> list[str]:
+        """The valued kommuner that got no journal because the booked-balance file lacks them."""
+        return [name for name, run in self.runs.items() if any(f.code == "no_booked" for f in run.findings)]
 
     @property
     def run_id(self) -> str:
@@ -180,8 +186,11 @@ def read_booked_file(path: Path) -> dict[str, Decimal]:
 
 
 def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict[str, Decimal],
-              phase=None, table: RawTable | None = None) -> BatchResult:
-    """Validate and value every kommune; a kommune with problems is skipped, not fatal."""
+              phase=None, table: RawTable | None = None, require_booked: bool = False,
+              pseudonymized: bool = False) -> BatchResult:
+    """Validate and value every kommune; a kommune with problems is skipped, not fatal.
+    `require_booked` (a booked-balance file was given): a kommune missing from it is a
+    warning (safeguards.py), and it gets no journal."""
     from contextlib import nullcontext
 
     step = phase or (lambda _name: nullcontext())
@@ -212,8 +221,15 @@ def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict
             journal = None
             if kommune_booked is not None:
                 journal = make_journal(basis.valuation_date, valuation.total_liability, kommune_booked, identity)
+            findings = list(valuation_findings(basis, valuation, kommune_booked, pseudonymized=pseudonymized,
+                                               skipped_rows=register.skipped_rows))
+            if require_booked and kommune_booked is None:
+                findings.insert(0, no_booked_finding(name))
+            if name == NO_MUNICIPALITY and municipality_column(table) is not None:
+                findings.insert(0, no_municipality_finding([int(r) for r in register.row_numbers], NO_MUNICIPALITY))
             result.runs[name] = Run(run_id=identity, basis=basis, assumptions=assumptions, register=register,
-                                    valuation=valuation, journal=journal, booked=kommune_booked, inputs=inputs)
+                                    valuation=valuation, journal=journal, booked=kommune_booked, inputs=inputs,
+                                    findings=tuple(findings))
             result.sources[name] = str(path)
     return result
 

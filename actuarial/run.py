@@ -35,6 +35,7 @@ from tjenestemandspension.actuarial.resolve import resolve_assumptions, resolve_
 from tjenestemandspension.actuarial.results import Valuation
 from tjenestemandspension.actuarial.rollforward import PriorRun, RollForward, roll_forward
 from tjenestemandspension.actuarial.rundir import RunFolder, input_problems
+from tjenestemandspension.actuarial.safeguards import Finding, valuation_findings, warnings_of
 from tjenestemandspension.actuarial.sensitivities import Scenario, Sensitivities, run_sensitivities, scenario_basis
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.rounding import to_ore
@@ -59,6 +60,11 @@ class Run:
     journal: Journal | None
     booked: Decimal | None
     inputs: tuple[InputFile, ...]
+    findings: tuple[Finding, ...] = ()  # the safeguards before posting (safeguards.py)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return warnings_of(self.findings)
 
 
 def input_files(basis: Basis, register_path: str | Path | None) -> tuple[InputFile, ...]:
@@ -105,9 +111,10 @@ def rollforward_run_id(prior_run_id: str, to_date: dt.date, payments: Decimal, b
 def run_valuation(register_path: str | Path, basis_path: str | Path | None = None,
                   overrides: Iterable[str] = (), booked: Decimal | None = None,
                   phase: Phase | None = None, basis: Basis | None = None,
-                  table: RawTable | None = None) -> Run:
+                  table: RawTable | None = None, pseudonymized: bool = False) -> Run:
     """Read, validate and value; `phase` (optional) reports progress by phase; `table`:
-    the register file already read (not yet validated)."""
+    the register file already read (not yet validated); `pseudonymized`: whether the
+    outputs will carry pseudonyms (then person ids like CPR numbers need no hint)."""
     step = phase or (lambda _name: nullcontext())
     with step("basis"):
         if basis is None:
@@ -123,8 +130,10 @@ def run_valuation(register_path: str | Path, basis_path: str | Path | None = Non
     journal = None
     if booked is not None:
         journal = make_journal(basis.valuation_date, valuation.total_liability, booked, reference=identity)
+    findings = valuation_findings(basis, valuation, booked, pseudonymized=pseudonymized,
+                                  skipped_rows=register.skipped_rows)
     return Run(run_id=identity, basis=basis, assumptions=assumptions, register=register, valuation=valuation,
-               journal=journal, booked=booked, inputs=inputs)
+               journal=journal, booked=booked, inputs=inputs, findings=findings)
 
 
 # --- the years between and the auditor's questions ---------------------------------------

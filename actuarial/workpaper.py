@@ -57,6 +57,7 @@ class WorkpaperContext:
     register_name: str = ""
     persons_file: str = "persons.csv"
     notes: tuple[str, ...] = ()
+    findings: tuple = ()  # safeguards.Finding: the Advarsler block on Oversigt
 
 
 class _Sheets:
@@ -179,7 +180,7 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
         sheet.write(row, 0, label, s.bold)
         sheet.write(row, 1, text)
         row += 1
-    row += 1
+    row = _findings(sheet, s, row + 1, context.findings)
     formats = [None, s.integer, s.kroner, s.kroner, s.kroner, s.kroner]
     sheet.write(row, 0, "Forpligtelsen fordelt på status", s.bold)
     status_rows = _totals_rows(valuation, "status", STATUS_LABEL)
@@ -231,6 +232,24 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
         sheet.write(row, 0, note, s.warning)
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 24)
+
+
+def _findings(sheet, s: _Sheets, row: int, findings: tuple) -> int:
+    """The safeguards before posting (safeguards.py): a compact Advarsler block."""
+    warnings = [f for f in findings if f.is_warning]
+    sheet.write(row, 0, "Advarsler", s.bold)
+    row += 1
+    if not warnings:
+        sheet.write(row, 0, "Ingen advarsler før bogføring.")
+        row += 1
+    for finding in warnings:
+        sheet.write(row, 0, f"• {finding.text}", s.warning)
+        row += 1
+    for finding in findings:  # notes, but not what is not valued: that has its own block below
+        if not finding.is_warning and finding.code != "not_valued":
+            sheet.write(row, 0, f"• {finding.text}")
+            row += 1
+    return row + 1
 
 
 def _bold_last_row(sheet, s: _Sheets, row: int, values: list[object], formats: list[object | None]) -> None:

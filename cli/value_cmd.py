@@ -17,6 +17,7 @@ from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
 from tjenestemandspension.actuarial.member_register import read_member_table
 from tjenestemandspension.actuarial.run import Run, run_valuation
+from tjenestemandspension.actuarial.safeguards import warnings_of
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
 from tjenestemandspension.danish import danish_number, format_kroner
@@ -76,6 +77,8 @@ def value(
                                                            "pseudonyms); a random one per run when omitted.")] = None,
     pseudonym_map: Annotated[Path | None, typer.Option("--pseudonym-map", help="Write person_id → pseudonym here "
                                                        "(only where asked; keep it safe).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat every safeguard warning as an error: exit 2, "
+                                         "nothing written.")] = False,
 ) -> None:
     """Value the register and write the journal, the per-person results, the cash flows,
     the working paper (valuation.xlsx) and a manifest."""
@@ -106,12 +109,14 @@ def value(
                 raise InputError([Problem(file="--booked", value=booked, expected=(
                     "expected --booked-file for a register of several kommuner (municipality;booked per kommune)"))])
             _value_batch(register, resolved, booked_file, target, force, persons_format, pseudonyms, table, phases,
-                         pseudonym_map)
+                         pseudonym_map, strict)
             return
         if booked_file is not None:
             raise InputError([Problem(file="--booked-file", expected="expected a register of several kommuner (a "
                                       "municipality column or a folder of registers); use --booked for one")])
-        run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table)
+        run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table,
+                            pseudonymized=pseudonyms is not None)
+        check_strict(run.findings, strict)
         with phases("writing"):
             files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms)
             if pseudonyms is not None and pseudonym_map is not None:
@@ -119,13 +124,30 @@ def value(
     finally:
         phases.close()
     typer.echo(render_summary(run, target, files))
+    echo_findings(run.findings)
+
+
+def check_strict(findings, strict: bool, kommune: str | None = None) -> None:
+    """--strict: every warning is an error (exit 2, nothing written)."""
+    warnings = warnings_of(findings)
+    if strict and warnings:
+        where = f" [kommune {kommune}]" if kommune else ""
+        raise InputError([Problem(file="--strict", expected=f"{w.text}{where}") for w in warnings])
+
+
+def echo_findings(findings, kommune: str | None = None) -> None:
+    """The safeguards' findings on stderr, warnings first: `advarsel: ...`, `bemærkning: ...`."""
+    for finding in findings:
+        prefix = f"{finding.severity} [kommune {kommune}]" if kommune else finding.severity
+        typer.echo(f"{prefix}: {finding.text}", err=True)
 
 
 EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skipped
 
 
 def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, force: bool,
-                 persons_format: str, pseudonyms, table, phases: Phases, pseudonym_map: Path | None) -> None:
+                 persons_format: str, pseudonyms, table, phases: Phases, pseudonym_map: Path | None,
+                 strict: bool = False) -> None:
     from tjenestemandspension.actuarial.resolve import resolve_assumptions
     from tjenestemandspension.actuarial.batch import read_booked_file, run_batch
     from tjenestemandspension.actuarial.output import write_batch
@@ -133,7 +155,17 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     booked = read_booked_file(booked_file) if booked_file is not None else {}
     with phases("basis"):
         assumptions = resolve_assumptions(basis)
-    result = run_batch(source, basis, assumptions, booked, phase=phases, table=table)
+    result = run_batch(source, basis, assumptions, booked, phase=phases, table=table,
+                       require_booked=booked_file is not None, pseudonymized=pseudonyms is not None)
+    if strict:
+        problems = []
+        for name, run in result.runs.items():
+            try:
+                check_strict(run.findings, strict, kommune=name)
+            except InputError as error:
+                problems += error.problems
+        if problems:
+            raise InputError(problems)
     if not result.runs:
         raise InputError([Problem(file=p.file, row=p.row, column=p.column, key=p.key, value=p.value,
                                   show_value=p.show_value, expected=f"{p.expected} [kommune {name}]")
@@ -160,11 +192,14 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     lines.append(f"Skrevet til {target}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en mappe pr. "
                  f"kommune ({', '.join(result.folders.values())})")
     typer.echo("\n".join(lines))
+    for name, run in result.runs.items():
+        echo_findings(run.findings, kommune=name)
     if result.skipped:
         for name, problems in result.skipped.items():
             typer.echo(f"kommune {name} er sprunget over ({len(problems)} problemer):", err=True)
             for problem in problems:
                 typer.echo(f"error: {problem}", err=True)
+    if result.skipped or result.missing_booked:
         raise typer.Exit(EXIT_SKIPPED)
 
 
