@@ -86,15 +86,18 @@ def _parse_int(raw: Any) -> int:
 
 
 def _parse_date(raw: Any) -> dt.date:
+    """YYYY-MM-DD, or DD-MM-YYYY as Danes write it (`--set valuation.date=31-12-2024`)."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, str):
-        try:
-            return dt.date.fromisoformat(raw.strip())
-        except ValueError:
-            pass
+        text = raw.strip()
+        for form in ("%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                return dt.datetime.strptime(text, form).date()
+            except ValueError:
+                pass
     raise _Invalid("a date YYYY-MM-DD")
 
 
@@ -395,6 +398,7 @@ class Basis:
 
     values: Mapping[str, BasisValue]
     files: tuple[str, ...] = field(default=())  # the basis files read, in order
+    columns: Mapping[str, str] = field(default_factory=dict)  # [columns]: the register's header → our column
 
     def __getitem__(self, key: str) -> Any:
         """The value of a setting; None for an optional setting that is not set."""
@@ -421,7 +425,7 @@ class Basis:
         problems = _apply_layer(values, overrides, origin="--set", default_source=source, base_dir=None)
         if problems:
             raise InputError(problems)
-        return _checked(Basis(values=values, files=self.files))
+        return _checked(Basis(values=values, files=self.files, columns=self.columns))
 
     def as_records(self) -> list[dict[str, Any]]:
         """One record per setting: key, value, source, date, placeholder (for reports)."""
@@ -455,6 +459,9 @@ class Basis:
             if entry.provenance.placeholder:
                 parts.append("placeholder = true")
             sections.setdefault(section, []).append(f"{name} = {{ {', '.join(parts)} }}")
+        if self.columns:
+            sections[COLUMNS_SECTION] = [f"{_toml_literal(name)} = {_toml_literal(target)}"
+                                         for name, target in self.columns.items()]
         return "\n".join(
             f"[{section}]\n" + "\n".join(lines) + "\n" for section, lines in sections.items()
         )
@@ -644,6 +651,20 @@ def _checked(basis: Basis) -> Basis:
     return basis
 
 
+def column_mapping(table: Any, origin: str) -> dict[str, str]:
+    """A [columns] table (or a mapping file's): the export's header name → our column name,
+    both texts; which columns are ours is the register's to check."""
+    if not isinstance(table, dict):
+        raise InputError([Problem(file=origin, key=COLUMNS_SECTION, value=_shown(table), expected=(
+            'expected a table of "the export\'s column" = "our column" lines, e.g. "Pensionsår" = "service_years"'))])
+    problems = [Problem(file=origin, key=str(name), value=_shown(target),
+                        expected='expected the name of our column as a text, e.g. "service_years"')
+                for name, target in table.items() if not isinstance(target, str)]
+    if problems:
+        raise InputError(problems)
+    return {str(name): target.strip() for name, target in table.items()}
+
+
 def basis_from_tables(default: Mapping[str, Any], user: tuple[str, Mapping[str, Any], Path] | None = None,
                       overrides: Iterable[str] | Mapping[str, Any] = ()) -> Basis:
     """The basis of the default tables, a user's tables on top (`(name, tables, folder)`:
@@ -655,14 +676,18 @@ def basis_from_tables(default: Mapping[str, Any], user: tuple[str, Mapping[str, 
     if problems:  # the shipped default is wrong: a bug, not bad input
         raise RuntimeError("; ".join(map(str, problems)))
     files: tuple[str, ...] = ()
+    columns: dict[str, str] = {}
     if user is not None:
         name, tables, folder = user
+        tables = dict(tables)
+        if COLUMNS_SECTION in tables:
+            columns = column_mapping(tables.pop(COLUMNS_SECTION), name)
         flat, problems = _flatten(tables, name)
         problems += _apply_layer(values, flat, name, f"basis file {Path(name).name}", folder)
         if problems:
             raise InputError(problems)
         files = (name,)
-    basis = _checked(Basis(values=values, files=files))
+    basis = _checked(Basis(values=values, files=files, columns=columns))
     if overrides:
         basis = basis.with_overrides(overrides)
     return basis

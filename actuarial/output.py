@@ -125,6 +125,8 @@ def valuation_manifest(run, kind: str = "valuation") -> dict[str, object]:
         journal=journal_summary(run.journal),
         not_valued=valuation.not_valued,
         safeguards=[finding.as_dict() for finding in getattr(run, "findings", ())],
+        reading=None if getattr(run, "reading", None) is None else run.reading.describe(),
+        skipped_rows=[{"row": row, "why": why} for row, why in run.register.skipped_rows],
     )
 
 

@@ -16,7 +16,7 @@ from tjenestemandspension.actuarial.output import check_output_folder, write_run
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
 from tjenestemandspension.actuarial.member_register import read_member_table
-from tjenestemandspension.actuarial.run import Run, run_valuation
+from tjenestemandspension.actuarial.run import Run, reading_options, run_valuation
 from tjenestemandspension.actuarial.safeguards import warnings_of
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
@@ -77,6 +77,14 @@ def value(
                                                            "pseudonyms); a random one per run when omitted.")] = None,
     pseudonym_map: Annotated[Path | None, typer.Option("--pseudonym-map", help="Write person_id → pseudonym here "
                                                        "(only where asked; keep it safe).")] = None,
+    columns: Annotated[Path | None, typer.Option("--columns", metavar="FILE", help="A mapping of the export's "
+                                                 "column names to ours (TOML: \"Pensionsår\" = \"service_years\"); "
+                                                 "on top of the basis' [columns].")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The workbook's sheet that holds "
+                                              "the register (the first when omitted).")] = None,
+    header_row: Annotated[int | None, typer.Option("--header-row", metavar="N", min=1, help="The row of the "
+                                                   "column names, as the spreadsheet counts (1 when omitted): "
+                                                   "rows above it, a title, are passed over.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat every safeguard warning as an error: exit 2, "
                                          "nothing written.")] = False,
 ) -> None:
@@ -97,28 +105,32 @@ def value(
         raise InputError([Problem(file=str(pseudonym_map), expected=(
             "expected a file outside the output folder: the mapping would undo the pseudonyms of everything "
             "shared from that folder"))])
+    reading = reading_options(resolved, columns, sheet, header_row)
+    command = {"overrides": list(settings or []), "columns_file": None if columns is None else str(columns.resolve()),
+               "persons_format": persons_format}
     large = register.is_dir() or (register.is_file() and register.stat().st_size > LARGE_REGISTER_BYTES)
     phases = Phases(enabled=large and not quiet)
     try:
         table = None
         if not register.is_dir():
             with phases("reading"):
-                table = read_member_table(register)
+                table = read_member_table(register, reading)
         if table is None or len(municipalities_in(table)) > 1:
             if booked is not None:
                 raise InputError([Problem(file="--booked", value=booked, expected=(
                     "expected --booked-file for a register of several kommuner (municipality;booked per kommune)"))])
             _value_batch(register, resolved, booked_file, target, force, persons_format, pseudonyms, table, phases,
-                         pseudonym_map, strict)
+                         pseudonym_map, strict, reading)
             return
         if booked_file is not None:
             raise InputError([Problem(file="--booked-file", expected="expected a register of several kommuner (a "
                                       "municipality column or a folder of registers); use --booked for one")])
         run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table,
-                            pseudonymized=pseudonyms is not None)
+                            pseudonymized=pseudonyms is not None, reading=reading, columns_file=columns)
         check_strict(run.findings, strict)
         with phases("writing"):
-            files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms)
+            files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms,
+                              extra_manifest={"command": command})
             if pseudonyms is not None and pseudonym_map is not None:
                 write_csv(pseudonyms.mapping(run.valuation.persons["person_id"]), pseudonym_map)
     finally:
@@ -147,7 +159,7 @@ EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skippe
 
 def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, force: bool,
                  persons_format: str, pseudonyms, table, phases: Phases, pseudonym_map: Path | None,
-                 strict: bool = False) -> None:
+                 strict: bool = False, reading=None) -> None:
     from tjenestemandspension.actuarial.resolve import resolve_assumptions
     from tjenestemandspension.actuarial.batch import read_booked_file, run_batch
     from tjenestemandspension.actuarial.output import write_batch
@@ -156,7 +168,8 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     with phases("basis"):
         assumptions = resolve_assumptions(basis)
     result = run_batch(source, basis, assumptions, booked, phase=phases, table=table,
-                       require_booked=booked_file is not None, pseudonymized=pseudonyms is not None)
+                       require_booked=booked_file is not None, pseudonymized=pseudonyms is not None,
+                       reading=reading)
     if strict:
         problems = []
         for name, run in result.runs.items():
