@@ -32,6 +32,7 @@ MAX_COLUMN_WIDTH = 60
 MAX_NAME_COLUMN_WIDTH = 40  # person ids, units, kommuner
 METHOD_ROW_HEIGHT = 90  # points: the analysis' method text wraps over several lines
 KRONER = '#,##0.00 "kr."'
+WORKPAPER_LIABILITY_LABEL = "Beregnet forpligtelse"  # Oversigt: the figure `tjp verify` checks (audit.py)
 STATUS_LABEL = dict(zip(STATUS_NAMES, STATUS_DANISH))
 PERSON_HEADERS = {
     "person_id": "Person-id", "status": "Status", "unit": "Forvaltning", "municipality": "Kommune",
@@ -199,7 +200,7 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
     sheet.write(row, 0, "Regulering af 9.72.90.001", s.bold)
     row += 1
     liability = to_ore(valuation.total_liability)
-    lines = [("Beregnet forpligtelse", liability)]
+    lines = [(WORKPAPER_LIABILITY_LABEL, liability)]
     if journal is not None:
         lines += [("Bogført saldo 9.72.90.001 (kredit)", journal.booked),
                   (f"Regulering ({journal.kind})", journal.regulation)]

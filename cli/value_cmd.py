@@ -245,10 +245,24 @@ def example(
 
 def verify(
     folder: Annotated[Path, typer.Argument(help="An output folder of tjp.")],
+    rerun: Annotated[bool, typer.Option("--rerun", help="Also recompute the run from the inputs the manifest "
+                                        "records and compare every output byte for byte (the proof).")] = False,
+    pseudonym_key: Annotated[str | None, typer.Option("--pseudonym-key", envvar="TJP_PSEUDONYM_KEY",
+                                                      help="--rerun of a pseudonymized run: its key.")] = None,
 ) -> None:
-    """Confirm that an output folder is complete and unmodified (against its manifest)."""
+    """Confirm that an output folder is complete and unmodified (against its manifest) and
+    that its figures agree (journal, totals, per-person results, working paper); with
+    --rerun, that it is what tjp computes from the recorded inputs."""
+    from tjenestemandspension.actuarial.audit import cross_check_folder, rerun_folder
     from tjenestemandspension.actuarial.rundir import verify_folder
 
     manifest, checked = verify_folder(folder)
+    problems = cross_check_folder(folder, manifest)
+    if problems:
+        raise InputError(problems)
     typer.echo(f"OK: {folder} er komplet og uændret ({checked} filer, kørsel {manifest['run_id']}, "
-               f"{manifest.get('kind', 'valuation')} pr. {manifest.get('valuation_date', '?')}).")
+               f"{manifest.get('kind', 'valuation')} pr. {manifest.get('valuation_date', '?')}), og tallene stemmer "
+               "indbyrdes.")
+    if rerun:
+        compared = rerun_folder(folder, pseudonym_key)
+        typer.echo(f"OK: genberegningen fra de registrerede inddata giver de samme {compared} filer, byte for byte.")

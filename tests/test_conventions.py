@@ -50,7 +50,7 @@ READERS_AND_WRITERS = (
     "textfiles",
     "actuarial.basis_files", "actuarial.table_reading", "actuarial.member_register", "actuarial.resolve",
     "actuarial.rundir", "actuarial.run", "actuarial.batch", "actuarial.output", "actuarial.workpaper",
-    "actuarial.manifest", "actuarial.synthetic",
+    "actuarial.manifest", "actuarial.synthetic", "actuarial.audit",
     "curves.eiopa", "curves.builtin", "curves.rebuild", "mortality.tables", "mortality.builtin",
     "cli",
 )
