@@ -207,8 +207,10 @@ def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict
                                                        "file; kommuner found: " + ", ".join(sorted(known)))
                           for name in unknown])
     hashes: dict[Path, InputFile] = {}
-    with step("valuation"):
-        for name, table, path in parts:
+    with step("valuation") as advance:
+        for number, (name, table, path) in enumerate(parts, start=1):
+            if callable(advance):  # progress by kommune
+                advance(number - 1, len(parts))
             try:
                 register = register_from_table(table, basis.valuation_date)
             except InputError as error:

@@ -19,7 +19,7 @@ from tjenestemandspension.actuarial.member_register import read_member_table
 from tjenestemandspension.actuarial.run import Run, reading_options, run_valuation
 from tjenestemandspension.actuarial.safeguards import warnings_of
 from tjenestemandspension.actuarial.synthetic import synthetic_register
-from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
+from tjenestemandspension.cli.progress import LARGE_EXAMPLE_PERSONS, LARGE_REGISTER_BYTES, Phases, progress_wanted
 from tjenestemandspension.danish import danish_number, format_kroner
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import write_csv
@@ -79,7 +79,7 @@ def value(
                                                        "(only where asked; keep it safe).")] = None,
     columns: Annotated[Path | None, typer.Option("--columns", metavar="FILE", help="A mapping of the export's "
                                                  "column names to ours (TOML: \"Pensionsår\" = \"service_years\"); "
-                                                 "on top of the basis' [columns].")] = None,
+                                                 "on top of the basis file's columns section.")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The workbook's sheet that holds "
                                               "the register (the first when omitted).")] = None,
     header_row: Annotated[int | None, typer.Option("--header-row", metavar="N", min=1, help="The row of the "
@@ -109,7 +109,7 @@ def value(
     command = {"overrides": list(settings or []), "columns_file": None if columns is None else str(columns.resolve()),
                "persons_format": persons_format}
     large = register.is_dir() or (register.is_file() and register.stat().st_size > LARGE_REGISTER_BYTES)
-    phases = Phases(enabled=large and not quiet)
+    phases = Phases(enabled=progress_wanted(large, quiet))
     try:
         table = None
         if not register.is_dir():
@@ -222,6 +222,7 @@ def example(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generator: the same seed gives the same register.")] = 2024,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing example.")] = False,
     valuation_date: Annotated[str, typer.Option("--valuation-date", help="Month end the register is as of.")] = "2024-12-31",
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
 ) -> None:
     """Write an example register of a fictitious kommune and a basis file to try `tjp value` on."""
     register_path = folder / "register.csv"
@@ -232,8 +233,14 @@ def example(
                           for p in existing])
     basis = load_basis(overrides=[f"valuation.date={valuation_date}"])  # checks the date is a month end
     folder.mkdir(parents=True, exist_ok=True)
-    frame = synthetic_register(persons, seed=seed, valuation_date=basis.valuation_date)
-    write_csv(frame, register_path)
+    phases = Phases(enabled=progress_wanted(persons >= LARGE_EXAMPLE_PERSONS, quiet))
+    try:
+        with phases("generating"):
+            frame = synthetic_register(persons, seed=seed, valuation_date=basis.valuation_date)
+        with phases("writing") as advance:
+            write_csv(frame, register_path, progress=advance)
+    finally:
+        phases.close()
     basis_path.write_text(
         "# The built-in default basis, every value with its provenance (docs/basis.md explains each key).\n"
         "# Edit values here, or override single ones with --set key=value.\n\n" + basis.to_toml(),

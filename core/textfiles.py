@@ -16,6 +16,7 @@ such a file back.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -61,8 +62,22 @@ def sniff_separator(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, na_rep="", **OUTPUT_CSV)
+PROGRESS_CHUNK_ROWS = 100_000  # write_csv with progress: rows written between two reports
+
+
+def write_csv(frame: pd.DataFrame, path: Path, progress: Callable[[int, int], None] | None = None) -> None:
+    """The one CSV dialect of every writer; `progress(rows written, rows)` is told along
+    the way of a large frame (the file's bytes are the same either way)."""
+    if progress is None or len(frame) <= PROGRESS_CHUNK_ROWS:
+        frame.to_csv(path, index=False, na_rep="", **OUTPUT_CSV)
+        if progress is not None:
+            progress(len(frame), len(frame))
+        return
+    for start in range(0, len(frame), PROGRESS_CHUNK_ROWS):
+        chunk = frame.iloc[start:start + PROGRESS_CHUNK_ROWS]
+        options = OUTPUT_CSV if start == 0 else {**OUTPUT_CSV, "encoding": UTF8}  # one BOM, at the start
+        chunk.to_csv(path, index=False, na_rep="", header=start == 0, mode="w" if start == 0 else "a", **options)
+        progress(start + len(chunk), len(frame))
 
 
 def read_output_csv(path: Path, **options) -> pd.DataFrame:
