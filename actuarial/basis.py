@@ -33,6 +33,7 @@ BETA_RANGE = (-5, 5)  # the company adjustment's β
 TERM_RATE_LAST_YEAR = 150  # inflation by term: the last year a rate may be given for
 TERM_RATE_RANGE = (-0.05, 0.25)  # and the yearly rates, as for inflation.rate
 VALUATION_YEARS = (1990, 2100)  # within every curve and mortality table
+COLUMNS_SECTION = "columns"  # a basis file's [columns]: the register's header → our column (not a setting)
 
 
 # --- value types -------------------------------------------------------------------
@@ -85,15 +86,18 @@ def _parse_int(raw: Any) -> int:
 
 
 def _parse_date(raw: Any) -> dt.date:
+    """YYYY-MM-DD, or DD-MM-YYYY as Danes write it (`--set valuation.date=31-12-2024`)."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, str):
-        try:
-            return dt.date.fromisoformat(raw.strip())
-        except ValueError:
-            pass
+        text = raw.strip()
+        for form in ("%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                return dt.datetime.strptime(text, form).date()
+            except ValueError:
+                pass
     raise _Invalid("a date YYYY-MM-DD")
 
 
@@ -369,6 +373,9 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0, maximum=50),
     Setting("supplement.supplement_halved_below_age", "float",
             "The early supplement is halved if the pension starts before this age.", minimum=0, maximum=80),
+    Setting("checks.regulation_share", "float",
+            "Safeguard: warn before posting when the regulation |D| exceeds this share of the liability |L| "
+            "(0.1 = 10 %).", minimum=0.0, maximum=10.0),
 )
 SETTINGS_BY_KEY: Mapping[str, Setting] = {s.key: s for s in SETTINGS}
 
@@ -388,6 +395,7 @@ class Basis:
 
     values: Mapping[str, BasisValue]
     files: tuple[str, ...] = field(default=())  # the basis files read, in order
+    columns: Mapping[str, str] = field(default_factory=dict)  # [columns]: the register's header → our column
 
     def __getitem__(self, key: str) -> Any:
         """The value of a setting; None for an optional setting that is not set."""
@@ -414,7 +422,7 @@ class Basis:
         problems = _apply_layer(values, overrides, origin="--set", default_source=source, base_dir=None)
         if problems:
             raise InputError(problems)
-        return _checked(Basis(values=values, files=self.files))
+        return _checked(Basis(values=values, files=self.files, columns=self.columns))
 
     def as_records(self) -> list[dict[str, Any]]:
         """One record per setting: key, value, source, date, placeholder (for reports)."""
@@ -448,6 +456,9 @@ class Basis:
             if entry.provenance.placeholder:
                 parts.append("placeholder = true")
             sections.setdefault(section, []).append(f"{name} = {{ {', '.join(parts)} }}")
+        if self.columns:
+            sections[COLUMNS_SECTION] = [f"{_toml_literal(name)} = {_toml_literal(target)}"
+                                         for name, target in self.columns.items()]
         return "\n".join(
             f"[{section}]\n" + "\n".join(lines) + "\n" for section, lines in sections.items()
         )
@@ -551,7 +562,7 @@ def _apply_layer(values: dict[str, BasisValue], layer: Mapping[str, Any], origin
             section = key.split(".", 1)[0]
             known = [s.key for s in SETTINGS if s.key.startswith(section + ".")]
             hint = ("known keys in [" + section + "]: " + ", ".join(known)) if known else (
-                "known sections: " + ", ".join(sorted({s.key.split('.')[0] for s in SETTINGS})))
+                "known sections: " + ", ".join(sorted({s.key.split('.')[0] for s in SETTINGS} | {COLUMNS_SECTION})))
             problems.append(Problem(file=origin, key=key, expected=f"unknown basis key; {hint}"))
             continue
         provenance = Provenance(source=default_source)
@@ -641,6 +652,20 @@ def _checked(basis: Basis) -> Basis:
     return basis
 
 
+def column_mapping(table: Any, origin: str) -> dict[str, str]:
+    """A [columns] table (or a mapping file's): the export's header name → our column name,
+    both texts; which columns are ours is the register's to check."""
+    if not isinstance(table, dict):
+        raise InputError([Problem(file=origin, key=COLUMNS_SECTION, value=_shown(table), expected=(
+            'expected a table of "the export\'s column" = "our column" lines, e.g. "Pensionsår" = "service_years"'))])
+    problems = [Problem(file=origin, key=str(name), value=_shown(target),
+                        expected='expected the name of our column as a text, e.g. "service_years"')
+                for name, target in table.items() if not isinstance(target, str)]
+    if problems:
+        raise InputError(problems)
+    return {str(name): target.strip() for name, target in table.items()}
+
+
 def basis_from_tables(default: Mapping[str, Any], user: tuple[str, Mapping[str, Any], Path] | None = None,
                       overrides: Iterable[str] | Mapping[str, Any] = ()) -> Basis:
     """The basis of the default tables, a user's tables on top (`(name, tables, folder)`:
@@ -652,14 +677,18 @@ def basis_from_tables(default: Mapping[str, Any], user: tuple[str, Mapping[str, 
     if problems:  # the shipped default is wrong: a bug, not bad input
         raise RuntimeError("; ".join(map(str, problems)))
     files: tuple[str, ...] = ()
+    columns: dict[str, str] = {}
     if user is not None:
         name, tables, folder = user
+        tables = dict(tables)
+        if COLUMNS_SECTION in tables:
+            columns = column_mapping(tables.pop(COLUMNS_SECTION), name)
         flat, problems = _flatten(tables, name)
         problems += _apply_layer(values, flat, name, f"basis file {Path(name).name}", folder)
         if problems:
             raise InputError(problems)
         files = (name,)
-    basis = _checked(Basis(values=values, files=files))
+    basis = _checked(Basis(values=values, files=files, columns=columns))
     if overrides:
         basis = basis.with_overrides(overrides)
     return basis

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tjenestemandspension.actuarial.basis import Basis, basis_from_tables
+from tjenestemandspension.actuarial.basis import COLUMNS_SECTION, Basis, basis_from_tables, column_mapping
 from tjenestemandspension.actuarial.sensitivities import OWN_PREFIX, Scenario
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import read_regular_file
@@ -54,6 +54,16 @@ def load_basis(path: str | Path | None = None, overrides: Iterable[str] | Mappin
         path = Path(path)
         user = (str(path), read_toml(path, "basis", "a basis file"), path.resolve().parent)
     return basis_from_tables(tomllib.loads(default_basis_text()), user, overrides)
+
+
+def load_column_mapping(path: str | Path) -> dict[str, str]:
+    """A mapping file (`--columns`): `"Pensionsår" = "service_years"` lines, at the top or
+    in a [columns] table as in a basis file."""
+    path = Path(path)
+    content = read_toml(path, "column mapping", '"the export\'s column" = "our column" lines')
+    if set(content) == {COLUMNS_SECTION} and isinstance(content[COLUMNS_SECTION], dict):
+        content = content[COLUMNS_SECTION]
+    return column_mapping(content, str(path))
 
 
 def default_basis() -> Basis:

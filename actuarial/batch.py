@@ -11,6 +11,7 @@ journal and working paper are its own. Booked balances come from a small CSV
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,10 +25,11 @@ from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.journal import make_journal, parse_booked
 from tjenestemandspension.actuarial.member_register import MEMBER_COLUMNS, read_member_table, register_from_table
-from tjenestemandspension.actuarial.table_reading import TABLE_SUFFIXES, RawTable
+from tjenestemandspension.actuarial.table_reading import TABLE_SUFFIXES, RawTable, ReadOptions
 from tjenestemandspension.actuarial.table_validation import FIRST_DATA_ROW, normalise_header
 from tjenestemandspension.actuarial.manifest import run_id, sha256_file
 from tjenestemandspension.actuarial.run import InputFile, Run, input_files, valuation_run_id
+from tjenestemandspension.actuarial.safeguards import no_booked_finding, no_municipality_finding, valuation_findings
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import decode_text, sniff_separator
 
@@ -39,6 +41,11 @@ class BatchResult:
     runs: dict[str, Run] = field(default_factory=dict)  # kommune → its run, in input order
     skipped: dict[str, list[Problem]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # kommune → register file
+
+    @property
+    def missing_booked(self) -> list[str]:
+        """The valued kommuner that got no journal because the booked-balance file lacks them."""
+        return [name for name, run in self.runs.items() if any(f.code == "no_booked" for f in run.findings)]
 
     @property
     def run_id(self) -> str:
@@ -57,8 +64,9 @@ def folder_name(kommune: str) -> str:
 
 
 def municipality_column(table: RawTable) -> str | None:
+    columns = table.columns or MEMBER_COLUMNS
     for name in table.frame.columns:
-        if MEMBER_COLUMNS.canonical(name) == "municipality":
+        if columns.canonical(name) == "municipality":
             return str(name)
     return None
 
@@ -79,19 +87,19 @@ def _split(table: RawTable) -> list[tuple[str, RawTable]]:
     parts = []
     for name in dict.fromkeys(names):  # in order of first appearance
         mask = names == name
-        parts.append((name, RawTable(frame=frame.loc[mask].reset_index(drop=True), source=table.source,
-                                          danish_numbers=table.danish_numbers, encoding=table.encoding,
-                                          row_numbers=np.asarray(rows)[mask], sha256=table.sha256)))
+        parts.append((name, dataclasses.replace(table, frame=frame.loc[mask].reset_index(drop=True),
+                                                row_numbers=np.asarray(rows)[mask])))
     return parts
 
 
-def kommune_tables(source: Path, table: RawTable | None = None
+def kommune_tables(source: Path, table: RawTable | None = None, reading: ReadOptions | None = None
                    ) -> tuple[list[tuple[str, RawTable, Path]], dict[str, list[Problem]]]:
     """(kommune, its table, its file) for every kommune of a file or folder, and the
-    kommuner whose file could not even be read. `table`: the file, already read."""
+    kommuner whose file could not even be read. `table`: the file, already read;
+    `reading`: how to read each file (sheet, header row, column mapping)."""
     unreadable: dict[str, list[Problem]] = {}
     if source.is_file():
-        whole = table if table is not None else read_member_table(source)
+        whole = table if table is not None else read_member_table(source, reading)
         return [(name, part, source) for name, part in _split(whole)], unreadable
     parts = []
     files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.casefold() in TABLE_SUFFIXES)
@@ -102,7 +110,7 @@ def kommune_tables(source: Path, table: RawTable | None = None
     clashes = []
     for path in files:
         try:
-            table = read_member_table(path)
+            table = read_member_table(path, reading)
         except InputError as error:
             unreadable[path.stem] = error.problems
             continue
@@ -180,14 +188,17 @@ def read_booked_file(path: Path) -> dict[str, Decimal]:
 
 
 def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict[str, Decimal],
-              phase=None, table: RawTable | None = None) -> BatchResult:
-    """Validate and value every kommune; a kommune with problems is skipped, not fatal."""
+              phase=None, table: RawTable | None = None, require_booked: bool = False,
+              pseudonymized: bool = False, reading: ReadOptions | None = None) -> BatchResult:
+    """Validate and value every kommune; a kommune with problems is skipped, not fatal.
+    `require_booked` (a booked-balance file was given): a kommune missing from it is a
+    warning (safeguards.py), and it gets no journal."""
     from contextlib import nullcontext
 
     step = phase or (lambda _name: nullcontext())
     result = BatchResult()
     with step("register"):
-        parts, unreadable = kommune_tables(source, table)
+        parts, unreadable = kommune_tables(source, table, reading)
     result.skipped.update(unreadable)
     known = {name for name, _, _ in parts} | set(unreadable)
     unknown = sorted(set(booked) - known)
@@ -196,8 +207,10 @@ def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict
                                                        "file; kommuner found: " + ", ".join(sorted(known)))
                           for name in unknown])
     hashes: dict[Path, InputFile] = {}
-    with step("valuation"):
-        for name, table, path in parts:
+    with step("valuation") as advance:
+        for number, (name, table, path) in enumerate(parts, start=1):
+            if callable(advance):  # progress by kommune
+                advance(number - 1, len(parts))
             try:
                 register = register_from_table(table, basis.valuation_date)
             except InputError as error:
@@ -207,13 +220,20 @@ def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict
                 hashes[path] = InputFile("register", str(path.resolve()), table.sha256 or sha256_file(path))
             inputs = (hashes[path],) + input_files(basis, None)
             kommune_booked = booked.get(name)
-            identity = valuation_run_id(inputs, basis, kommune_booked, extra=name)
+            identity = valuation_run_id(inputs, basis, kommune_booked, extra=name, reading=reading)
             valuation = value(register, assumptions)
             journal = None
             if kommune_booked is not None:
                 journal = make_journal(basis.valuation_date, valuation.total_liability, kommune_booked, identity)
+            findings = list(valuation_findings(basis, valuation, kommune_booked, pseudonymized=pseudonymized,
+                                               skipped_rows=register.skipped_rows))
+            if require_booked and kommune_booked is None:
+                findings.insert(0, no_booked_finding(name))
+            if name == NO_MUNICIPALITY and municipality_column(table) is not None:
+                findings.insert(0, no_municipality_finding([int(r) for r in register.row_numbers], NO_MUNICIPALITY))
             result.runs[name] = Run(run_id=identity, basis=basis, assumptions=assumptions, register=register,
-                                    valuation=valuation, journal=journal, booked=kommune_booked, inputs=inputs)
+                                    valuation=valuation, journal=journal, booked=kommune_booked, inputs=inputs,
+                                    findings=tuple(findings), reading=reading)
             result.sources[name] = str(path)
     return result
 

@@ -13,6 +13,7 @@ each person is, the amounts each status needs, the optional columns, the labels.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from tjenestemandspension.actuarial.register import (
     UNKNOWN,
     Register,
 )
-from tjenestemandspension.actuarial.table_reading import RawTable, read_table
+from tjenestemandspension.actuarial.table_reading import RawTable, ReadOptions, read_table
 from tjenestemandspension.actuarial.table_validation import (
     FIRST_DATA_ROW,
     Collector,
@@ -42,8 +43,10 @@ from tjenestemandspension.actuarial.table_validation import (
     labels,
     match_header,
     numbers,
+    unrecognised_hint,
     printable,
     text,
+    totals_rows,
 )
 from tjenestemandspension.errors import InputError
 from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN
@@ -72,6 +75,7 @@ MEMBER_COLUMNS = ColumnSet(
     },
     required=("person_id", "birth_date", "sex", "status"),
 )
+AMOUNT_COLUMNS = ("service_years", "pensionable_salary", "projected_salary", "annual_pension")
 REQUIRED_BY_STATUS = {
     "service_years": (STATUS_ACTIVE, STATUS_DEFERRED),
     "pensionable_salary": (STATUS_ACTIVE, STATUS_DEFERRED),
@@ -80,11 +84,12 @@ REQUIRED_BY_STATUS = {
 STATUS_WORDS = {
     "active": STATUS_ACTIVE, "aktiv": STATUS_ACTIVE,
     "deferred": STATUS_DEFERRED, "fraflyttet": STATUS_DEFERRED, "opsat": STATUS_DEFERRED,
-    "retired": STATUS_RETIRED, "pensioneret": STATUS_RETIRED,
+    "retired": STATUS_RETIRED, "pensioneret": STATUS_RETIRED, "pensionist": STATUS_RETIRED,
     "spouse": STATUS_SPOUSE, "aegtefaelle": STATUS_SPOUSE, "efterlevende": STATUS_SPOUSE,
+    "efterlevende_aegtefaelle": STATUS_SPOUSE,
     "child": STATUS_CHILD, "barn": STATUS_CHILD,
 }
-SEX_WORDS = {"m": SEX_MEN, "k": SEX_WOMEN, "f": SEX_WOMEN}
+SEX_WORDS = {"m": SEX_MEN, "k": SEX_WOMEN, "f": SEX_WOMEN, "mand": SEX_MEN, "kvinde": SEX_WOMEN}
 BOOL_WORDS = {"true": 1, "false": 0, "ja": 1, "nej": 0, "yes": 1, "no": 0, "1": 1, "0": 0,
               "sand": 1, "falsk": 0, "j": 1, "n": 0}
 SERVICE_RANGE = (0.0, 50.0)
@@ -125,14 +130,15 @@ OPTIONAL_COLUMNS = (
 )
 
 
-def read_member_table(path: str | Path) -> RawTable:
-    """A register file read, not yet validated."""
-    return read_table(path, MEMBER_COLUMNS)
+def read_member_table(path: str | Path, options: ReadOptions | None = None) -> RawTable:
+    """A register file read, not yet validated; `options`: the sheet, header row and column
+    mapping of an export as it comes."""
+    return without_totals(read_table(path, MEMBER_COLUMNS, options))
 
 
-def read_register(path: str | Path, valuation_date: dt.date) -> Register:
+def read_register(path: str | Path, valuation_date: dt.date, options: ReadOptions | None = None) -> Register:
     """Read and validate a register file; raises InputError listing every problem."""
-    return register_from_table(read_member_table(path), valuation_date)
+    return register_from_table(read_member_table(path, options), valuation_date)
 
 
 def register_from_frame(frame: pd.DataFrame, valuation_date: dt.date, source: str | None = None) -> Register:
@@ -142,8 +148,9 @@ def register_from_frame(frame: pd.DataFrame, valuation_date: dt.date, source: st
 
 
 def register_from_table(table: RawTable, valuation_date: dt.date) -> Register:
+    table = without_totals(table)
     header_names, ignored = _header(table)
-    check = _Validation(table, header_names, valuation_date)
+    check = _Validation(table, header_names, valuation_date, ignored)
     person_id, status, sex, birth_date = _identity(check)
     amounts = _amounts(check, status)
     optional = {column.name: _optional(check, column, birth_date) for column in OPTIONAL_COLUMNS}
@@ -163,6 +170,7 @@ def register_from_table(table: RawTable, valuation_date: dt.date) -> Register:
         row_numbers=(table.row_numbers if table.row_numbers is not None
                      else np.arange(n, dtype=np.int64) + FIRST_DATA_ROW),
         ignored_columns=tuple(ignored),
+        skipped_rows=tuple(table.skipped_rows or ()),
     )
 
 
@@ -172,7 +180,8 @@ def _header(table: RawTable) -> tuple[dict[str, str], list[str]]:
     """(canonical → the file's column name, ignored columns); a header without the required
     columns, or a table without persons, stops here."""
     header_names, ignored, problems = match_header(
-        [str(name) for name in table.frame.columns], MEMBER_COLUMNS, table.source, table.header_row, table.sheets)
+        [str(name) for name in table.frame.columns], table.columns or MEMBER_COLUMNS, table.source,
+        table.header_row, table.sheets)
     if problems:
         raise InputError(problems)
     if len(table.frame) == 0:
@@ -180,11 +189,36 @@ def _header(table: RawTable) -> tuple[dict[str, str], list[str]]:
     return header_names, ignored
 
 
+def without_totals(table: RawTable) -> RawTable:
+    """The table without an export's totals rows ("I alt", or amounts that are the
+    columns' sums), which it lists in `skipped_rows` to be reported; done once, as soon as
+    the file is read (before a batch is split by kommune)."""
+    if table.skipped_rows is not None:
+        return table
+    header_names, _, problems = match_header([str(name) for name in table.frame.columns],
+                                             table.columns or MEMBER_COLUMNS, table.source, table.header_row,
+                                             table.sheets)
+    if problems or "person_id" not in header_names:  # the header's problems are reported by the validation
+        return dataclasses.replace(table, skipped_rows=())
+    found = totals_rows(table.frame, header_names, "person_id", AMOUNT_COLUMNS, table.danish_numbers)
+    if not found:
+        return dataclasses.replace(table, skipped_rows=())
+    rows = (table.row_numbers if table.row_numbers is not None
+            else np.arange(len(table.frame), dtype=np.int64) + FIRST_DATA_ROW)
+    keep = np.ones(len(table.frame), dtype=bool)
+    keep[[position for position, _ in found]] = False
+    skipped = tuple((int(rows[position]), why) for position, why in found)
+    return dataclasses.replace(table, frame=table.frame.loc[keep].reset_index(drop=True),
+                               row_numbers=np.asarray(rows)[keep], skipped_rows=skipped)
+
+
 class _Validation:
     """One table under validation: its columns by canonical name, and the problems found."""
 
-    def __init__(self, table: RawTable, header_names: dict[str, str], valuation_date: dt.date):
+    def __init__(self, table: RawTable, header_names: dict[str, str], valuation_date: dt.date,
+                 ignored: list[str] | None = None):
         self.frame = table.frame
+        self.ignored = ignored or []
         self.header_names = header_names
         self.danish_numbers = table.danish_numbers
         self.n = len(table.frame)
@@ -206,8 +240,16 @@ class _Validation:
         self.collect.rows(canonical, unreadable, lambda: text(series), "expected a number")
         return values, empty
 
+    def typed(self, canonical: str):
+        """The column's values as typed, for messages (called only when there is a problem)."""
+        return lambda: text(self.column(canonical))
+
     def out_of_range(self, canonical: str, mask: np.ndarray, values: np.ndarray, expected: str) -> None:
-        """A range problem; a value read with a thousands separator (20.125 → 20125) says so."""
+        """A range problem, showing the value as typed; a value read with a thousands separator
+        (20.125 → 20125) says so."""
+        if not mask.any():
+            return
+        values = text(self.column(canonical))
         hinted = mask & self.grouped.get(canonical, np.zeros(self.n, dtype=bool))
         self.collect.rows(canonical, mask & ~hinted, values, expected)
         self.collect.rows(canonical, hinted, values, expected + _GROUPED_HINT)
@@ -221,7 +263,9 @@ class _Validation:
             if np.any(needs):
                 self.collect.add(canonical, None, None,
                                  f"required column missing: needed for status {names} "
-                                 f"(rows {self.collect.row_list(np.flatnonzero(needs))})")
+                                 f"(rows {self.collect.row_list(np.flatnonzero(needs))}); accepted names: "
+                                 f"{', '.join((canonical, *MEMBER_COLUMNS.aliases[canonical]))}"
+                                 f"{unrecognised_hint(self.ignored, canonical)}")
             return
         self.collect.rows(canonical, needs & empty, None, f"expected a value for status {names}")
 
@@ -268,16 +312,16 @@ def _amounts(check: _Validation, status: np.ndarray) -> dict[str, np.ndarray]:
     salary, empty_salary = check.numbers("pensionable_salary")
     check.require("pensionable_salary", status, empty_salary)
     most = f"at most {MAX_AMOUNT / 1e6:g} million kr. a year"
-    collect.rows("pensionable_salary", salary < 0, salary, "expected a salary of at least 0")
+    collect.rows("pensionable_salary", salary < 0, check.typed("pensionable_salary"), "expected a salary of at least 0")
     check.out_of_range("pensionable_salary", salary > MAX_AMOUNT, salary, f"expected a salary of {most}")
 
     projected, _ = check.numbers("projected_salary")
-    collect.rows("projected_salary", projected < 0, projected, "expected a salary of at least 0")
+    collect.rows("projected_salary", projected < 0, check.typed("projected_salary"), "expected a salary of at least 0")
     check.out_of_range("projected_salary", projected > MAX_AMOUNT, projected, f"expected a salary of {most}")
 
     pension, empty_pension = check.numbers("annual_pension")
     check.require("annual_pension", status, empty_pension)
-    collect.rows("annual_pension", pension < 0, pension, "expected a pension of at least 0")
+    collect.rows("annual_pension", pension < 0, check.typed("annual_pension"), "expected a pension of at least 0")
     check.out_of_range("annual_pension", pension > MAX_AMOUNT, pension, f"expected a pension of {most}")
 
     pension_age, _ = check.numbers("pension_age")

@@ -333,6 +333,9 @@ def valuation_manifest(run, kind: str = "valuation") -> dict[str, object]:
         },
         journal=journal_summary(run.journal),
         not_valued=valuation.not_valued,
+        safeguards=[finding.as_dict() for finding in getattr(run, "findings", ())],
+        reading=None if getattr(run, "reading", None) is None else run.reading.describe(),
+        skipped_rows=[{"row": row, "why": why} for row, why in run.register.skipped_rows],
     )
 
 
@@ -419,7 +422,8 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
     register_name = next((Path(f.path).name for f in run.inputs if f.role == "register"), "")
     write_workpaper(folder / "valuation.xlsx", valuation, run.journal,
-                    WorkpaperContext(run_id=run.run_id, register_name=register_name, persons_file=persons_name),
+                    WorkpaperContext(run_id=run.run_id, register_name=register_name, persons_file=persons_name,
+                                     findings=tuple(getattr(run, "findings", ()))),
                     analysis=analysis, sensitivities=sensitivities)
     content = valuation_manifest(run, kind)
     content["persons_file"] = persons_name

@@ -44,6 +44,7 @@ class Register:
     source: str | None = None
     row_numbers: np.ndarray | None = None  # spreadsheet rows (header = 1), for messages
     ignored_columns: tuple[str, ...] = ()  # columns of the file the tool does not use
+    skipped_rows: tuple[tuple[int, str], ...] = ()  # (row, why) of rows read but not persons: a totals row
 
     def __len__(self) -> int:
         return int(self.person_id.size)
@@ -65,7 +66,7 @@ class Register:
     def concat(cls, registers: list["Register"]) -> "Register":
         arrays = {}
         for f in fields(cls):
-            if f.name in ("source", "row_numbers", "ignored_columns"):
+            if f.name in ("source", "row_numbers", "ignored_columns", "skipped_rows"):
                 continue
             arrays[f.name] = np.concatenate([getattr(r, f.name) for r in registers])
         return cls(**arrays, source=None, row_numbers=None)

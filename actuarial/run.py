@@ -23,18 +23,19 @@ import pandas as pd
 from tjenestemandspension.actuarial.analysis import Analysis, analyse_change
 from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import Basis
-from tjenestemandspension.actuarial.basis_files import load_basis
+from tjenestemandspension.actuarial.basis_files import load_basis, load_column_mapping
 from tjenestemandspension.actuarial.compare import ComparedRun
 from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.journal import Journal, make_journal
 from tjenestemandspension.actuarial.manifest import run_id, sha256_file
 from tjenestemandspension.actuarial.register import Register
 from tjenestemandspension.actuarial.member_register import read_member_table, read_register, register_from_table
-from tjenestemandspension.actuarial.table_reading import RawTable
+from tjenestemandspension.actuarial.table_reading import RawTable, ReadOptions
 from tjenestemandspension.actuarial.resolve import resolve_assumptions, resolve_curve
 from tjenestemandspension.actuarial.results import Valuation
 from tjenestemandspension.actuarial.rollforward import PriorRun, RollForward, roll_forward
 from tjenestemandspension.actuarial.rundir import RunFolder, input_problems
+from tjenestemandspension.actuarial.safeguards import Finding, valuation_findings, warnings_of
 from tjenestemandspension.actuarial.sensitivities import Scenario, Sensitivities, run_sensitivities, scenario_basis
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.rounding import to_ore
@@ -59,14 +60,33 @@ class Run:
     journal: Journal | None
     booked: Decimal | None
     inputs: tuple[InputFile, ...]
+    findings: tuple[Finding, ...] = ()  # the safeguards before posting (safeguards.py)
+    reading: ReadOptions | None = None  # how the register was read (sheet, header row, column mapping)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return warnings_of(self.findings)
 
 
-def input_paths(basis: Basis, register_path: str | Path | None = None) -> list[tuple[str, Path]]:
-    """(role, path) of every file the run reads: the register, the basis file, and the
-    curve and mortality files the basis names."""
+def reading_options(basis: Basis, columns_file: str | Path | None = None, sheet: str | None = None,
+                    header_row: int | None = None) -> ReadOptions:
+    """How to read the register as it comes: the basis' [columns] with a mapping file's
+    (`--columns`) on top, the sheet and the header row."""
+    columns = dict(basis.columns)
+    if columns_file is not None:
+        columns.update(load_column_mapping(columns_file))
+    return ReadOptions(sheet=sheet, header_row=header_row, columns=columns)
+
+
+def input_paths(basis: Basis, register_path: str | Path | None = None,
+                columns_file: str | Path | None = None) -> list[tuple[str, Path]]:
+    """(role, path) of every file the run reads: the register, a column mapping file, the
+    basis file, and the curve and mortality files the basis names."""
     files = []
     if register_path is not None:
         files.append(("register", register_path))
+    if columns_file is not None:
+        files.append(("columns", columns_file))
     files += [("basis", path) for path in basis.files]
     if basis["curve.source"] == "eiopa":
         files.append(("curve", basis["curve.file"]))
@@ -79,25 +99,30 @@ def input_paths(basis: Basis, register_path: str | Path | None = None) -> list[t
     return [(role, Path(path)) for role, path in files]
 
 
-def input_files(basis: Basis, register_path: str | Path | None,
-                register_sha256: str | None = None) -> tuple[InputFile, ...]:
+def input_files(basis: Basis, register_path: str | Path | None, register_sha256: str | None = None,
+                columns_file: str | Path | None = None) -> tuple[InputFile, ...]:
     """Every file the run reads, with its hash; the register's is the hash of the bytes
     that were read (`register_sha256`), so a file replaced during the run cannot give the
     manifest and run id of another file than the results."""
     return tuple(InputFile(role, str(path.resolve()),
                            register_sha256 if role == "register" and register_sha256 else sha256_file(path))
-                 for role, path in input_paths(basis, register_path))
+                 for role, path in input_paths(basis, register_path, columns_file))
 
 
-def valuation_run_id(inputs: Iterable[InputFile], basis: Basis, booked: Decimal | None, extra: str = "") -> str:
-    """Changes whenever an input, the basis, the booked balance or the software version
-    does (paths do not matter, contents do)."""
-    return run_id({
+def valuation_run_id(inputs: Iterable[InputFile], basis: Basis, booked: Decimal | None, extra: str = "",
+                     reading: ReadOptions | None = None) -> str:
+    """Changes whenever an input, the basis, the booked balance, the way the register is
+    read (sheet, header row, column mapping) or the software version does (paths do not
+    matter, contents do)."""
+    payload = {
         "inputs": sorted((f.role, f.sha256) for f in inputs),
         "basis": basis.to_plain(),
         "booked": None if booked is None else str(booked),
         "extra": extra,
-    })
+    }
+    if reading is not None and reading != ReadOptions():
+        payload["reading"] = reading.describe()
+    return run_id(payload)
 
 
 def rollforward_run_id(prior_run_id: str, to_date: dt.date, payments: Decimal, booked: Decimal,
@@ -115,27 +140,35 @@ def rollforward_run_id(prior_run_id: str, to_date: dt.date, payments: Decimal, b
 def run_valuation(register_path: str | Path, basis_path: str | Path | None = None,
                   overrides: Iterable[str] = (), booked: Decimal | None = None,
                   phase: Phase | None = None, basis: Basis | None = None,
-                  table: RawTable | None = None) -> Run:
+                  table: RawTable | None = None, pseudonymized: bool = False,
+                  reading: ReadOptions | None = None, columns_file: str | Path | None = None) -> Run:
     """Read, validate and value; `phase` (optional) reports progress by phase; `table`:
-    the register file already read (not yet validated)."""
+    the register file already read (not yet validated); `pseudonymized`: whether the
+    outputs will carry pseudonyms (then person ids like CPR numbers need no hint); `reading`:
+    how the register is read (reading_options; by default the basis' [columns]), from
+    `columns_file` among others, which is an input of the run."""
     step = phase or (lambda _name: nullcontext())
     with step("basis"):
         if basis is None:
             basis = load_basis(basis_path, overrides)
         assumptions = resolve_assumptions(basis)
+    if reading is None:
+        reading = reading_options(basis, columns_file)
     with step("register"):
         if table is None:
-            table = read_member_table(register_path)
+            table = read_member_table(register_path, reading)
         register = register_from_table(table, basis.valuation_date)
     with step("valuation"):
         valuation = value(register, assumptions)
-    inputs = input_files(basis, register_path, table.sha256)
-    identity = valuation_run_id(inputs, basis, booked)
+    inputs = input_files(basis, register_path, table.sha256, columns_file)
+    identity = valuation_run_id(inputs, basis, booked, reading=reading)
     journal = None
     if booked is not None:
         journal = make_journal(basis.valuation_date, valuation.total_liability, booked, reference=identity)
+    findings = valuation_findings(basis, valuation, booked, pseudonymized=pseudonymized,
+                                  skipped_rows=register.skipped_rows)
     return Run(run_id=identity, basis=basis, assumptions=assumptions, register=register, valuation=valuation,
-               journal=journal, booked=booked, inputs=inputs)
+               journal=journal, booked=booked, inputs=inputs, findings=findings, reading=reading)
 
 
 # --- the years between and the auditor's questions ---------------------------------------

@@ -21,9 +21,9 @@ import dataclasses
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +34,7 @@ import pyarrow.csv as pacsv
 
 from tjenestemandspension.actuarial.table_validation import (
     FIRST_DATA_ROW,
+    MAX_SHOWN_NAME_CHARS,
     ColumnSet,
     cell_text,
     match_header,
@@ -73,11 +74,39 @@ class RawTable:
     header_row: int | None = FIRST_DATA_ROW - 1
     sheets: tuple[str, ...] = ()
     sha256: str | None = None  # of the bytes read (the manifest records it; None: not from a file)
+    columns: ColumnSet | None = None  # the register type's columns with the user's mapping (--columns)
+    skipped_rows: tuple[tuple[int, str], ...] | None = None  # (row, why) of totals rows taken out; None: not yet looked
 
 
-def read_table(path: str | Path, columns: ColumnSet) -> RawTable:
-    """The table in a file; `columns` are the register type's, for the messages."""
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read an export as it comes: the sheet that holds the data (`--sheet`, the
+    first when None), the spreadsheet row of its header (`--header-row`, 1 when None) and
+    the user's mapping of its header names to our columns (`--columns`, a basis'
+    [columns])."""
+
+    sheet: str | None = None
+    header_row: int | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, object]:
+        """For the manifest and the run id."""
+        return {"sheet": self.sheet, "header_row": self.header_row, "columns": dict(self.columns)}
+
+
+def read_table(path: str | Path, columns: ColumnSet, options: ReadOptions | None = None) -> RawTable:
+    """The table in a file; `columns` are the register type's, for the messages (and
+    with `options.columns`, the user's mapping, for the header)."""
+    options = options or ReadOptions()
     path = Path(path)
+    problems = columns.mapping_problems(options.columns, "--columns")
+    if problems:
+        raise InputError(problems)
+    columns = columns.mapped(options.columns)
+    header_row = options.header_row or 1
+    if header_row < 1:
+        raise InputError.single("expected a header row of 1 or more (as a spreadsheet counts)", file="--header-row",
+                                value=header_row)
     noun = columns.noun
     if not path.exists():
         raise InputError.single(f"file not found (expected a {noun}: .csv, .xlsx or .parquet)", file=str(path))
@@ -87,14 +116,19 @@ def read_table(path: str | Path, columns: ColumnSet) -> RawTable:
     if suffix not in TABLE_SUFFIXES:
         raise InputError.single(f"unsupported file type '{printable(path.suffix)}'; expected .csv, .xlsx or "
                                 ".parquet", file=str(path))
+    if options.sheet is not None and suffix not in EXCEL_SUFFIXES:
+        raise InputError.single("is not an Excel workbook; --sheet applies to .xlsx files", file=str(path))
+    if suffix in PARQUET_SUFFIXES and options.header_row not in (None, 1):
+        raise InputError.single("is a Parquet file, whose columns have names; --header-row applies to CSV "
+                                "and Excel files", file=str(path))
     data = read_regular_file(path, f"a {noun} file (.csv, .xlsx or .parquet)")  # read once, hashed as read
     if suffix in CSV_SUFFIXES:
-        table = _read_csv(path, columns, data)
+        table = _read_csv(path, columns, data, header_row)
     elif suffix in EXCEL_SUFFIXES:
-        table = _read_excel(path, columns, data)
+        table = _read_excel(path, columns, data, options.sheet, header_row)
     else:
         table = _read_parquet(path, data)
-    return dataclasses.replace(table, sha256=sha256_bytes(data))
+    return dataclasses.replace(table, sha256=sha256_bytes(data), columns=columns)
 
 
 @contextmanager
@@ -109,7 +143,8 @@ def _csv_field_limit(size: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _read_csv(path: Path, columns: ColumnSet, data: bytes) -> RawTable:
+def _read_csv(path: Path, columns: ColumnSet, data: bytes, header_row: int = 1) -> RawTable:
+    """A CSV file whose header is in `header_row` (the rows above it, a title, are passed over)."""
     if not re.search(rb"[^\s\xef\xbb\xbf]", data):
         raise InputError.single(f"the file is empty; expected a header row with the {columns.noun} columns",
                                 file=str(path))
@@ -117,6 +152,24 @@ def _read_csv(path: Path, columns: ColumnSet, data: bytes) -> RawTable:
     if encoding != UTF8:
         data = text.encode("utf-8")
     text = text.lstrip("\ufeff")
+    if header_row == 1:
+        return _parse_csv(path, columns, data, text, encoding)
+    skip = header_row - 1
+    lines = text.splitlines(keepends=True)
+    if len(lines) <= skip:
+        raise InputError.single(f"has {len(lines)} rows; expected the header in row {header_row} (--header-row)",
+                                file=str(path))
+    text = "".join(lines[skip:])
+    try:
+        table = _parse_csv(path, columns, text.encode("utf-8"), text, encoding)
+    except InputError as error:  # rows as the file counts them
+        raise InputError([dataclasses.replace(p, row=p.row + skip) if p.row is not None else p
+                          for p in error.problems]) from None
+    rows = table.row_numbers if table.row_numbers is not None else np.arange(len(table.frame)) + FIRST_DATA_ROW
+    return dataclasses.replace(table, row_numbers=rows + skip, header_row=header_row)
+
+
+def _parse_csv(path: Path, columns: ColumnSet, data: bytes, text: str, encoding: str) -> RawTable:
     header_line = re.match(r"[^\r\n]*", text).group()
     delimiter = sniff_separator(header_line)
     with _csv_field_limit(len(header_line)):
@@ -277,7 +330,8 @@ def _check_unpacked_size(path: Path, data: bytes) -> None:
             "of the largest workbook read; save a register this large as CSV UTF-8 or Parquet", file=str(path))
 
 
-def _read_excel(path: Path, columns: ColumnSet, data: bytes) -> RawTable:
+def _read_excel(path: Path, columns: ColumnSet, data: bytes, sheet: str | None = None,
+                header_row: int = 1) -> RawTable:
     reason = _not_a_workbook(data[:_SNIFFED_BYTES], columns)
     if reason:
         raise InputError.single(reason, file=str(path))
@@ -285,29 +339,41 @@ def _read_excel(path: Path, columns: ColumnSet, data: bytes) -> RawTable:
     try:
         with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as workbook:
             sheets = tuple(str(name) for name in workbook.sheet_names)
-            raw = pd.read_excel(workbook, sheet_name=0, header=None, dtype=object, nrows=MAX_XLSX_ROWS + 1)
+            if sheet is not None and sheet not in sheets:
+                raise InputError.single(
+                    f"has no sheet named '{printable(sheet)}' (--sheet); its sheets are "
+                    f"{', '.join(repr(printable(s, MAX_SHOWN_NAME_CHARS)) for s in sheets)}", file=str(path))
+            raw = pd.read_excel(workbook, sheet_name=sheets.index(sheet) if sheet is not None else 0, header=None,
+                                dtype=object, nrows=MAX_XLSX_ROWS + 1)
+    except InputError:
+        raise
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise InputError.single(f"cannot be read as an Excel workbook ({type(error).__name__}); the file "
                                 "is damaged or not .xlsx", file=str(path)) from None
     if len(raw) > MAX_XLSX_ROWS:
         raise InputError.single(f"has more than {danish_number(MAX_XLSX_ROWS)} rows, the most a sheet holds; the workbook is "
                                 "damaged", file=str(path))
+    if sheet is not None:  # the chosen sheet is the one in question, in every message
+        sheets = (sheet,)
+    skip = header_row - 1
+    raw = raw.iloc[skip:]
     header = [cell_text(v).strip() if not _is_missing(v) else "" for v in raw.iloc[0]] if len(raw) else []
     body = raw.iloc[1:]
     filled = body.map(lambda v: not _is_missing(v) and not (isinstance(v, str) and not v.strip()))
     keep_rows = filled.any(axis=1).to_numpy()
     keep_columns = np.array([bool(name) for name in header], dtype=bool) | filled.any(axis=0).to_numpy()
     if not any(header) and keep_rows.any():
-        raise InputError.single(_empty_header(columns), file=str(path), row=1)
+        raise InputError.single(_empty_header(columns, header_row), file=str(path), row=header_row)
     if not any(header):
         first = f" '{printable(sheets[0])}'" if sheets else ""
-        raise InputError.single(f"the first sheet{first} is empty; expected the {columns.noun} there, with the "
-                                "header in row 1", file=str(path))
-    row_numbers = (np.arange(len(body), dtype=np.int64) + FIRST_DATA_ROW)[keep_rows]
+        which = "the sheet" if sheet is not None else "the first sheet"
+        raise InputError.single(f"{which}{first} is empty; expected the {columns.noun} there, with the "
+                                f"header in row {header_row}", file=str(path))
+    row_numbers = (np.arange(len(body), dtype=np.int64) + FIRST_DATA_ROW + skip)[keep_rows]
     frame = body.loc[keep_rows, keep_columns].reset_index(drop=True)
     frame.columns = [name for name, keep in zip(header, keep_columns) if keep]
     return RawTable(frame=frame, source=str(path), danish_numbers=True, row_numbers=row_numbers,
-                         sheets=sheets)
+                    header_row=header_row, sheets=sheets)
 
 
 def _is_missing(value: object) -> bool:
@@ -341,6 +407,6 @@ def _read_parquet(path: Path, data: bytes) -> RawTable:
     return RawTable(frame=frame, source=str(path), danish_numbers=True, header_row=None)
 
 
-def _empty_header(columns: ColumnSet) -> str:
+def _empty_header(columns: ColumnSet, row: int = 1) -> str:
     return (f"expected the header row, naming the columns ({', '.join(columns.required)}, ...), "
-            "in row 1; row 1 is empty")
+            f"in row {row}; row {row} is empty")

@@ -41,6 +41,9 @@ from tjenestemandspension.errors import Problem
 FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1
 UNREADABLE_CODE = -2  # `codes`: a word the column does not know (-1, UNKNOWN, is an empty cell)
 MAX_LISTED_ROWS = 5  # rows named in one message before "and N more"
+MAX_LISTED_NAMES = 8  # column names listed in one message before "and N more"
+TOTALS_TOLERANCE = 0.5  # a totals row's amount equals its column's sum up to a total rounded to whole units
+TOTALS_WORDS = ("i alt", "ialt", "total", "totalt", "sum", "i alt:", "total:")  # a totals row's label, folded
 MAX_SHOWN_CHARS = 60  # a name or value in a message is cut beyond this
 MAX_SHOWN_NAME_CHARS = 30  # a column or sheet name listed in a hint
 MAX_SHOWN_ID_CHARS = 40  # a row's id beside its row number
@@ -99,12 +102,37 @@ class ColumnSet:
     noun: str
     aliases: Mapping[str, tuple[str, ...]]
     required: tuple[str, ...]
+    mapping: Mapping[str, str] = field(default_factory=dict)  # a user's export header → canonical (--columns)
     by_name: Mapping[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {normalise_header(name): canonical
-                                             for canonical, aliases in self.aliases.items()
-                                             for name in (canonical, *aliases)})
+        by_name = {normalise_header(name): canonical for canonical, aliases in self.aliases.items()
+                   for name in (canonical, *aliases)}
+        by_name.update({normalise_header(name): canonical for name, canonical in self.mapping.items()})
+        object.__setattr__(self, "by_name", by_name)
+
+    def mapped(self, mapping: Mapping[str, str]) -> "ColumnSet":
+        """The same columns with a user's mapping of an export's header names on top; the
+        mapping is checked first (`mapping_problems`)."""
+        if not mapping:
+            return self
+        return ColumnSet(noun=self.noun, aliases=self.aliases, required=self.required,
+                         mapping={**self.mapping, **mapping})
+
+    def mapping_problems(self, mapping: Mapping[str, object], source: str) -> list[Problem]:
+        """A mapping's targets must be our columns, each named once."""
+        problems = []
+        targets: dict[str, str] = {}
+        for name, target in mapping.items():
+            if not isinstance(target, str) or target not in self.aliases:
+                problems.append(Problem(file=source, key=str(name), value=target, expected=(
+                    f"expected one of the {self.noun}'s columns: {', '.join(self.aliases)}")))
+            elif target in targets:
+                problems.append(Problem(file=source, key=str(name), value=target, expected=(
+                    f"the column {target} is already mapped from '{printable(targets[target])}'")))
+            else:
+                targets[target] = str(name)
+        return problems
 
     def canonical(self, name: object) -> str | None:
         return self.by_name.get(normalise_header(name))
@@ -141,7 +169,9 @@ def _header_hint(names: list[str], sheets: tuple[str, ...], columns: ColumnSet) 
     where = ""
     if len(sheets) > 1:
         where = (f" (of the sheets {', '.join(repr(printable(s, MAX_SHOWN_NAME_CHARS)) for s in sheets[:4])}"
-                 f"{', ...' if len(sheets) > 4 else ''}, the first is read)")
+                 f"{', ...' if len(sheets) > 4 else ''}, the first is read; choose another with --sheet NAME)")
+    elif len(shown) == 1:
+        where = " (a title above the header? give the header's row with --header-row N)"
     return f"expected a header naming the columns {columns.required_text}; found {listed}{where}"
 
 
@@ -168,8 +198,52 @@ def match_header(names: list[str], columns: ColumnSet, source: str, header_row: 
     for canonical in missing:
         aliases = columns.aliases[canonical]
         also = f" (also accepted: {', '.join(aliases)})" if aliases else ""
-        problems.append(Problem(file=source, column=canonical, expected=f"required column missing{also}"))
+        hint = "" if len(missing) == len(columns.required) else unrecognised_hint(ignored, canonical)
+        problems.append(Problem(file=source, column=canonical, expected=f"required column missing{also}{hint}"))
     return header_names, ignored, problems
+
+
+def unrecognised_hint(ignored: list[str], canonical: str) -> str:
+    """What to say about the columns the header did not recognise when `canonical` is
+    missing: their names, and how to map one (`--columns`)."""
+    unrecognised = [name for name in ignored if str(name).strip()]
+    if not unrecognised:
+        return ""
+    listed = ", ".join(shown_name(name) for name in unrecognised[:MAX_LISTED_NAMES])
+    more = len(unrecognised) - MAX_LISTED_NAMES
+    example = printable(unrecognised[0], MAX_SHOWN_NAME_CHARS).replace('"', "'")
+    return (f"; columns not recognised: {listed}{f' and {more} more' if more > 0 else ''} (map one with "
+            f"--columns FILE, e.g. \"{example}\" = \"{canonical}\")")
+
+
+def totals_rows(frame: pd.DataFrame, header_names: Mapping[str, str], id_column: str,
+                amount_columns: tuple[str, ...], danish: bool) -> list[tuple[int, str]]:
+    """(position, why) of the rows that are an export's totals row, not a person: a row
+    whose id is empty or a totals word ("I alt", "Total") with such a word in some cell, or
+    a row whose id is empty and whose amounts equal the sums of the other rows."""
+    ids = text(frame[header_names[id_column]]).reset_index(drop=True)
+    folded_ids = ids.str.casefold()
+    candidates = np.flatnonzero(((ids == "") | folded_ids.isin(TOTALS_WORDS)).to_numpy(dtype=bool, na_value=False))
+    if candidates.size == 0 or candidates.size == len(frame):
+        return []
+    found: dict[int, str] = {}
+    for position in range(frame.shape[1]):
+        values = text(frame.iloc[candidates, position].reset_index(drop=True))
+        labelled = values.str.casefold().isin(TOTALS_WORDS).to_numpy(dtype=bool, na_value=False)
+        for index in np.flatnonzero(labelled):
+            found.setdefault(int(candidates[index]), f"sumrække '{printable(values.iloc[index])}'")
+    empty_ids = [int(i) for i in candidates if ids.iloc[i] == "" and int(i) not in found]
+    present = [name for name in amount_columns if name in header_names]
+    if empty_ids and present:
+        columns = {name: numbers(frame[header_names[name]].reset_index(drop=True), danish)[0] for name in present}
+        others = np.ones(len(frame), dtype=bool)
+        others[candidates] = False
+        for index in empty_ids:
+            given = [(values[index], np.nansum(values[others])) for values in columns.values()
+                     if np.isfinite(values[index])]
+            if given and all(abs(value - total) <= TOTALS_TOLERANCE for value, total in given):
+                found[index] = "sumrække uden id: beløbene er kolonnernes summer"
+    return sorted(found.items())
 
 
 # --- problems ----------------------------------------------------------------------------------

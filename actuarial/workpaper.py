@@ -33,6 +33,7 @@ MAX_COLUMN_WIDTH = 60
 MAX_NAME_COLUMN_WIDTH = 40  # person ids, units, kommuner
 METHOD_ROW_HEIGHT = 90  # points: the analysis' method text wraps over several lines
 KRONER = '#,##0.00 "kr."'
+WORKPAPER_LIABILITY_LABEL = "Beregnet forpligtelse"  # Oversigt: the figure `tjp verify` checks (audit.py)
 STATUS_LABEL = dict(zip(STATUS_NAMES, STATUS_DANISH))
 PERSON_HEADERS = {
     "person_id": "Person-id", "status": "Status", "unit": "Forvaltning", "municipality": "Kommune",
@@ -58,6 +59,7 @@ class WorkpaperContext:
     register_name: str = ""
     persons_file: str = "persons.csv"
     notes: tuple[str, ...] = ()
+    findings: tuple = ()  # safeguards.Finding: the Advarsler block on Oversigt
 
 
 # every text is written as text: `write()` would otherwise make a register's '=HYPERLINK(...)' (a
@@ -187,7 +189,7 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
         sheet.write(row, 0, label, s.bold)
         sheet.write(row, 1, text)
         row += 1
-    row += 1
+    row = _findings(sheet, s, row + 1, context.findings)
     formats = [None, s.integer, s.kroner, s.kroner, s.kroner, s.kroner]
     sheet.write(row, 0, "Forpligtelsen fordelt på status", s.bold)
     status_rows = _totals_rows(valuation, "status", STATUS_LABEL)
@@ -206,7 +208,7 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
     sheet.write(row, 0, "Regulering af 9.72.90.001", s.bold)
     row += 1
     liability = to_ore(valuation.total_liability)
-    lines = [("Beregnet forpligtelse", liability)]
+    lines = [(WORKPAPER_LIABILITY_LABEL, liability)]
     if journal is not None:
         lines += [("Bogført saldo 9.72.90.001 (kredit)", journal.booked),
                   (f"Regulering ({journal.kind})", journal.regulation)]
@@ -239,6 +241,24 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
         sheet.write(row, 0, note, s.warning)
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 24)
+
+
+def _findings(sheet, s: _Sheets, row: int, findings: tuple) -> int:
+    """The safeguards before posting (safeguards.py): a compact Advarsler block."""
+    warnings = [f for f in findings if f.is_warning]
+    sheet.write(row, 0, "Advarsler", s.bold)
+    row += 1
+    if not warnings:
+        sheet.write(row, 0, "Ingen advarsler før bogføring.")
+        row += 1
+    for finding in warnings:
+        sheet.write(row, 0, f"• {finding.text}", s.warning)
+        row += 1
+    for finding in findings:  # notes, but not what is not valued: that has its own block below
+        if not finding.is_warning and finding.code != "not_valued":
+            sheet.write(row, 0, f"• {finding.text}")
+            row += 1
+    return row + 1
 
 
 def _bold_last_row(sheet, s: _Sheets, row: int, values: list[object], formats: list[object | None]) -> None:

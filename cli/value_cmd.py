@@ -75,6 +75,16 @@ def value(
                                                            "pseudonyms); a random one per run when omitted.")] = None,
     pseudonym_map: Annotated[Path | None, typer.Option("--pseudonym-map", help="Write person_id → pseudonym here "
                                                        "(only where asked; keep it safe).")] = None,
+    columns: Annotated[Path | None, typer.Option("--columns", metavar="FILE", help="A mapping of the export's "
+                                                 "column names to ours (TOML: \"Pensionsår\" = \"service_years\"); "
+                                                 "on top of the basis file's columns section.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The workbook's sheet that holds "
+                                              "the register (the first when omitted).")] = None,
+    header_row: Annotated[int | None, typer.Option("--header-row", metavar="N", min=1, help="The row of the "
+                                                   "column names, as the spreadsheet counts (1 when omitted): "
+                                                   "rows above it, a title, are passed over.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat every safeguard warning as an error: exit 2, "
+                                         "nothing written.")] = False,
 ) -> None:
     """Value the register and write the journal, the per-person results, the cash flows,
     the working paper (valuation.xlsx) and a manifest."""
@@ -84,8 +94,8 @@ def value(
     from tjenestemandspension.actuarial.member_register import read_member_table
     from tjenestemandspension.actuarial.output import check_output_folder, write_run
     from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
-    from tjenestemandspension.actuarial.run import input_paths, run_valuation
-    from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
+    from tjenestemandspension.actuarial.run import input_paths, reading_options, run_valuation
+    from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases, progress_wanted
 
     if persons_format not in ("auto", "csv", "parquet"):
         raise InputError([Problem(file="--persons-format", value=persons_format, expected="expected auto, csv or parquet")])
@@ -97,7 +107,8 @@ def value(
     resolved = load_basis(basis, settings or [])
     booked_amount: Decimal | None = parse_booked(booked) if booked is not None else None
     target = out if out is not None else default_output_folder(resolved.valuation_date)
-    inputs = [register, *(path for _, path in input_paths(resolved)), *([booked_file] if booked_file else [])]
+    inputs = [register, *(path for _, path in input_paths(resolved, None, columns)),
+              *([booked_file] if booked_file else [])]
     if pseudonym_map is not None:
         if any(pseudonym_map.resolve() == Path(path).resolve() for path in inputs):
             raise InputError([Problem(file=str(pseudonym_map), expected=(
@@ -106,35 +117,58 @@ def value(
             raise InputError([Problem(file=str(pseudonym_map), expected=(
                 "expected a file outside the output folder: the mapping would undo the pseudonyms of everything "
                 "shared from that folder"))])
+    reading = reading_options(resolved, columns, sheet, header_row)
+    command = {"overrides": list(settings or []), "columns_file": None if columns is None else str(columns.resolve()),
+               "persons_format": persons_format}
     # before any work: never overwrite silently; the lock is held until the results are written
     check_output_folder(target, force, protected=tuple(inputs), force_foreign=force_foreign)
     large = register.is_dir() or (register.is_file() and register.stat().st_size > LARGE_REGISTER_BYTES)
-    phases = Phases(enabled=large and not quiet)
+    phases = Phases(enabled=progress_wanted(large, quiet))
     try:
         table = None
         if not register.is_dir():
             with phases("reading"):
-                table = read_member_table(register)
+                table = read_member_table(register, reading)
         if table is None or len(municipalities_in(table)) > 1:
             if booked is not None:
                 raise InputError([Problem(file="--booked", value=booked, expected=(
                     "expected --booked-file for a register of several kommuner (municipality;booked per kommune)"))])
             _value_batch(register, resolved, booked_file, target, force, persons_format, pseudonyms, table, phases,
-                         pseudonym_map)
+                         pseudonym_map, strict, reading)
             return
         if booked_file is not None:
             raise InputError([Problem(file="--booked-file", expected="expected a register of several kommuner (a "
                                       "municipality column or a folder of registers); use --booked for one")])
-        run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table)
+        run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table,
+                            pseudonymized=pseudonyms is not None, reading=reading, columns_file=columns)
+        check_strict(run.findings, strict)
         with phases("writing"):
             pending = ()
             if pseudonyms is not None and pseudonym_map is not None:  # moved into place with the folder
                 pending = (_write_pending(pseudonym_map, pseudonyms.mapping(run.valuation.persons["person_id"])),)
             files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms,
-                              pending=pending)
+                              pending=pending, extra_manifest={"command": command})
     finally:
         phases.close()
     typer.echo(render_summary(run, target, files))
+    echo_findings(run.findings)
+
+
+def check_strict(findings, strict: bool, kommune: str | None = None) -> None:
+    """--strict: every warning is an error (exit 2, nothing written)."""
+    from tjenestemandspension.actuarial.safeguards import warnings_of
+
+    warnings = warnings_of(findings)
+    if strict and warnings:
+        where = f" [kommune {kommune}]" if kommune else ""
+        raise InputError([Problem(file="--strict", expected=f"{w.text}{where}") for w in warnings])
+
+
+def echo_findings(findings, kommune: str | None = None) -> None:
+    """The safeguards' findings on stderr, warnings first: `advarsel: ...`, `bemærkning: ...`."""
+    for finding in findings:
+        prefix = f"{finding.severity} [kommune {one_line(kommune)}]" if kommune else finding.severity
+        typer.echo(f"{prefix}: {one_line(finding.text)}", err=True)
 
 
 def _write_pending(path: Path, frame: pd.DataFrame) -> tuple[Path, Path]:
@@ -158,7 +192,8 @@ EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skippe
 
 
 def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, force: bool,
-                 persons_format: str, pseudonyms, table, phases, pseudonym_map: Path | None) -> None:
+                 persons_format: str, pseudonyms, table, phases, pseudonym_map: Path | None,
+                 strict: bool = False, reading=None) -> None:
     import pandas as pd
 
     from tjenestemandspension.actuarial.resolve import resolve_assumptions
@@ -169,7 +204,18 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     booked = read_booked_file(booked_file) if booked_file is not None else {}
     with phases("basis"):
         assumptions = resolve_assumptions(basis)
-    result = run_batch(source, basis, assumptions, booked, phase=phases, table=table)
+    result = run_batch(source, basis, assumptions, booked, phase=phases, table=table,
+                       require_booked=booked_file is not None, pseudonymized=pseudonyms is not None,
+                       reading=reading)
+    if strict:
+        problems = []
+        for name, run in result.runs.items():
+            try:
+                check_strict(run.findings, strict, kommune=name)
+            except InputError as error:
+                problems += error.problems
+        if problems:
+            raise InputError(problems)
     if not result.runs:
         raise InputError([Problem(file=p.file, row=p.row, column=p.column, key=p.key, value=p.value,
                                   show_value=p.show_value, expected=f"{p.expected} [kommune {name}]")
@@ -198,11 +244,14 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     lines.append(f"Skrevet til {one_line(target)}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en "
                  f"mappe pr. kommune ({one_line(', '.join(result.folders.values()))})")
     typer.echo("\n".join(lines))
+    for name, run in result.runs.items():
+        echo_findings(run.findings, kommune=name)
     if result.skipped:
         for name, problems in result.skipped.items():
             typer.echo(f"kommune {one_line(name)} er sprunget over ({len(problems)} problemer):", err=True)
             for problem in problems:
                 typer.echo(f"error: {problem}", err=True)
+    if result.skipped or result.missing_booked:
         raise typer.Exit(EXIT_SKIPPED)
 
 
@@ -212,10 +261,12 @@ def example(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generator: the same seed gives the same register.")] = 2024,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing example.")] = False,
     valuation_date: Annotated[str, typer.Option("--valuation-date", help="Month end the register is as of.")] = "2024-12-31",
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
 ) -> None:
     """Write an example register of a fictitious kommune and a basis file to try `tjp value` on."""
     from tjenestemandspension.actuarial.basis_files import load_basis
     from tjenestemandspension.actuarial.synthetic import synthetic_register
+    from tjenestemandspension.cli.progress import LARGE_EXAMPLE_PERSONS, Phases, progress_wanted
     from tjenestemandspension.textfiles import write_csv
 
     register_path = folder / "register.csv"
@@ -226,8 +277,14 @@ def example(
                           for p in existing])
     basis = load_basis(overrides=[f"valuation.date={valuation_date}"])  # checks the date is a month end
     folder.mkdir(parents=True, exist_ok=True)
-    frame = synthetic_register(persons, seed=seed, valuation_date=basis.valuation_date)
-    write_csv(frame, register_path)
+    phases = Phases(enabled=progress_wanted(persons >= LARGE_EXAMPLE_PERSONS, quiet))
+    try:
+        with phases("generating"):
+            frame = synthetic_register(persons, seed=seed, valuation_date=basis.valuation_date)
+        with phases("writing") as advance:
+            write_csv(frame, register_path, progress=advance)
+    finally:
+        phases.close()
     basis_path.write_text(
         "# The built-in default basis, every value with its provenance (docs/basis.md explains each key).\n"
         "# Edit values here, or override single ones with --set key=value.\n\n" + basis.to_toml(),
@@ -239,10 +296,24 @@ def example(
 
 def verify(
     folder: Annotated[Path, typer.Argument(help="An output folder of tjp.")],
+    rerun: Annotated[bool, typer.Option("--rerun", help="Also recompute the run from the inputs the manifest "
+                                        "records and compare every output byte for byte (the proof).")] = False,
+    pseudonym_key: Annotated[str | None, typer.Option("--pseudonym-key", envvar="TJP_PSEUDONYM_KEY",
+                                                      help="--rerun of a pseudonymized run: its key.")] = None,
 ) -> None:
-    """Confirm that an output folder is complete and unmodified (against its manifest)."""
+    """Confirm that an output folder is complete and unmodified (against its manifest) and
+    that its figures agree (journal, totals, per-person results, working paper); with
+    --rerun, that it is what tjp computes from the recorded inputs."""
+    from tjenestemandspension.actuarial.audit import cross_check_folder, rerun_folder
     from tjenestemandspension.actuarial.rundir import verify_folder
 
     manifest, checked = verify_folder(folder)
+    problems = cross_check_folder(folder, manifest)
+    if problems:
+        raise InputError(problems)
     typer.echo(f"OK: {one_line(folder)} er komplet og uændret ({checked} filer, kørsel {manifest['run_id']}, "
-               f"{manifest.get('kind', 'valuation')} pr. {manifest.get('valuation_date', '?')}).")
+               f"{manifest.get('kind', 'valuation')} pr. {manifest.get('valuation_date', '?')}), og tallene stemmer "
+               "indbyrdes.")
+    if rerun:
+        compared = rerun_folder(folder, pseudonym_key)
+        typer.echo(f"OK: genberegningen fra de registrerede inddata giver de samme {compared} filer, byte for byte.")

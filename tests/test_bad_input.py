@@ -33,9 +33,9 @@ runner = CliRunner()
 EXPECTED: dict[str, list[str]] = {
     # a salary of 450 billion and pensions of 1e300 and 1e400 kr.
     "absurd_amounts.csv": [
-        ("absurd_amounts.csv, row 2 (person_id 'A1'), column 'pensionable_salary': value '450000000000.0': "
+        ("absurd_amounts.csv, row 2 (person_id 'A1'), column 'pensionable_salary': value '450000000000': "
          "expected a salary of at most 10 million kr. a year"),
-        ("absurd_amounts.csv, row 3 (person_id 'A3'), column 'annual_pension': value '1e+300': expected a "
+        ("absurd_amounts.csv, row 3 (person_id 'A3'), column 'annual_pension': value '1e300': expected a "
          "pension of at most 10 million kr. a year"),
         ("absurd_amounts.csv, row 4 (person_id 'A4'), column 'annual_pension': value '1e400': expected a "
          "number"),
@@ -61,11 +61,6 @@ EXPECTED: dict[str, list[str]] = {
          "accrued, projected"),
         ("basis_choice_misspelt.toml, key 'curve.source': value 'EIOPA-2024': expected one of builtin, "
          "eiopa, flat, par_rates"),
-    ],
-    # valuation date as the text '31-12-2024'
-    "basis_date_as_danish_text.toml": [
-        ("basis_date_as_danish_text.toml, key 'valuation.date': value '31-12-2024': expected a date "
-         "YYYY-MM-DD"),
     ],
     # a key given twice in a section (invalid TOML)
     "basis_duplicate_key.toml": [
@@ -139,7 +134,7 @@ EXPECTED: dict[str, list[str]] = {
     # an unknown section [discount]
     "basis_unknown_section.toml": [
         ("basis_unknown_section.toml, key 'discount.rate': unknown basis key; known sections: benefit, "
-         "curve, inflation, mortality, pension_age, spouse, supplement, valuation"),
+         "checks, columns, curve, inflation, mortality, pension_age, spouse, supplement, valuation"),
     ],
     # valuation date 9999-12-31
     "basis_valuation_date_year_9999.toml": [
@@ -215,13 +210,13 @@ EXPECTED: dict[str, list[str]] = {
     # employment fraction as 100 (percent) and as '37/37'
     "employment_fraction_percent.csv": [
         ("employment_fraction_percent.csv, row 2 (person_id 'A1'), column 'employment_fraction': value "
-         "'100.0': expected an employment fraction above 0 and at most 1"),
+         "'100': expected an employment fraction above 0 and at most 1"),
         ("employment_fraction_percent.csv, row 3 (person_id 'A2'), column 'employment_fraction': value "
          "'37/37': expected a number"),
     ],
     # employment fraction 0
     "employment_fraction_zero.csv": [
-        ("employment_fraction_zero.csv, row 2 (person_id 'A1'), column 'employment_fraction': value '0.0': "
+        ("employment_fraction_zero.csv, row 2 (person_id 'A1'), column 'employment_fraction': value '0': "
          "expected an employment fraction above 0 and at most 1"),
     ],
     # an empty file
@@ -293,7 +288,7 @@ EXPECTED: dict[str, list[str]] = {
     # retired and spouse rows, no annual_pension column
     "missing_pension_column_for_retired.csv": [
         ("missing_pension_column_for_retired.csv, column 'annual_pension': required column missing: needed "
-         "for status retired or spouse or child (rows 3, 4)"),
+         "for status retired or spouse or child (rows 3, 4); accepted names: annual_pension, aarlig_pension"),
     ],
     # no birth_date and no sex column
     "missing_required_columns.csv": [
@@ -335,11 +330,11 @@ EXPECTED: dict[str, list[str]] = {
     ],
     # negative service, salary and pension
     "negative_amounts.csv": [
-        ("negative_amounts.csv, row 2 (person_id 'A1'), column 'service_years': value '-3.0': expected "
+        ("negative_amounts.csv, row 2 (person_id 'A1'), column 'service_years': value '-3': expected "
          "service between 0 and 50 years"),
-        ("negative_amounts.csv, row 2 (person_id 'A1'), column 'pensionable_salary': value '-450000.0': "
+        ("negative_amounts.csv, row 2 (person_id 'A1'), column 'pensionable_salary': value '-450000': "
          "expected a salary of at least 0"),
-        ("negative_amounts.csv, row 3 (person_id 'A3'), column 'annual_pension': value '-210000.0': "
+        ("negative_amounts.csv, row 3 (person_id 'A3'), column 'annual_pension': value '-210.000,00': "
          "expected a pension of at least 0"),
     ],
     # no header row: the first person (with a CPR number) is read as the header
@@ -363,7 +358,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     # pension age 6,5 (for 65)
     "pension_age_6_5.csv": [
-        ("pension_age_6_5.csv, row 2 (person_id 'A1'), column 'pension_age': value '6.5': expected a "
+        ("pension_age_6_5.csv, row 2 (person_id 'A1'), column 'pension_age': value '6,5': expected a "
          "pension age between 50 and 80 years"),
     ],
     # a quoted line break in a unit name (valid), then a bad status: the row number counts records
@@ -378,29 +373,27 @@ EXPECTED: dict[str, list[str]] = {
     ],
     # service 51 and 370 years
     "service_above_50.csv": [
-        ("service_above_50.csv, row 2 (person_id 'A1'), column 'service_years': value '51.0': expected "
+        ("service_above_50.csv, row 2 (person_id 'A1'), column 'service_years': value '51': expected "
          "service between 0 and 50 years"),
-        ("service_above_50.csv, row 3 (person_id 'A2'), column 'service_years': value '370.0': expected "
+        ("service_above_50.csv, row 3 (person_id 'A2'), column 'service_years': value '370': expected "
          "service between 0 and 50 years"),
     ],
     # service 20.125 in a ';' file, read as 20125 (point = thousands separator)
     "service_with_three_decimals.csv": [
-        ("service_with_three_decimals.csv, row 2 (person_id 'A1'), column 'service_years': value '20125.0': "
+        ("service_with_three_decimals.csv, row 2 (person_id 'A1'), column 'service_years': value '20.125': "
          "expected service between 0 and 50 years; a point before three digits is a thousands separator "
          "in this file: write decimals with a comma"),
     ],
-    # sex 'X' and 'Kvinde'
+    # sex 'X' ('Kvinde' is accepted)
     "sex_x.csv": [
         ("sex_x.csv, row 2 (person_id 'A1'), column 'sex': value 'X': expected M or K (F is accepted for "
          "women)"),
-        ("sex_x.csv, row 3 (person_id 'A3'), column 'sex': value 'Kvinde': expected M or K (F is accepted "
-         "for women)"),
     ],
     # state share 1,5 and insured share -0,1
     "shares_above_one.csv": [
-        ("shares_above_one.csv, row 2 (person_id 'A3'), column 'state_share': value '1.5': expected a "
+        ("shares_above_one.csv, row 2 (person_id 'A3'), column 'state_share': value '1,5': expected a "
          "fraction from 0 to 1"),
-        ("shares_above_one.csv, row 3 (person_id 'A4'), column 'insured_share': value '-0.1': expected a "
+        ("shares_above_one.csv, row 3 (person_id 'A4'), column 'insured_share': value '-0,1': expected a "
          "fraction from 0 to 1"),
     ],
     # state share + insured share = 1.1
@@ -413,11 +406,8 @@ EXPECTED: dict[str, list[str]] = {
         ("status_missing.csv, row 3 (person_id 'A3'), column 'status': expected one of active, deferred, "
          "retired, spouse, child (or aktiv, fraflyttet, opsat, pensioneret, ægtefælle, efterlevende, barn)"),
     ],
-    # statuses 'pensionist' and 'enke'
+    # status 'enke' ('pensionist' is accepted)
     "status_unknown.csv": [
-        ("status_unknown.csv, row 3 (person_id 'A3'), column 'status': value 'pensionist': expected one of "
-         "active, deferred, retired, spouse, child (or aktiv, fraflyttet, opsat, pensioneret, ægtefælle, "
-         "efterlevende, barn)"),
         ("status_unknown.csv, row 4 (person_id 'A4'), column 'status': value 'enke': expected one of "
          "active, deferred, retired, spouse, child (or aktiv, fraflyttet, opsat, pensioneret, ægtefælle, "
          "efterlevende, barn)"),
@@ -425,7 +415,8 @@ EXPECTED: dict[str, list[str]] = {
     # a title row above the header
     "title_row_above_header.csv": [
         ("title_row_above_header.csv, row 1: expected a header naming the columns person_id, birth_date, "
-         "sex and status; found 'Tjenestemænd pr. 31-12-2024'"),
+         "sex and status; found 'Tjenestemænd pr. 31-12-2024' (a title above the header? give the header's "
+         "row with --header-row N)"),
         ("title_row_above_header.csv, column 'person_id': required column missing (also accepted: id, "
          "medarbejdernr)"),
         ("title_row_above_header.csv, column 'birth_date': required column missing (also accepted: "
@@ -497,7 +488,7 @@ EXPECTED: dict[str, list[str]] = {
     "xlsx_data_on_second_sheet.xlsx": [
         ("xlsx_data_on_second_sheet.xlsx, row 1: expected a header naming the columns person_id, "
          "birth_date, sex and status; found 'Tjenestemandsregister pr. 3...' (of the sheets 'Forside', "
-         "'Data', the first is read)"),
+         "'Data', the first is read; choose another with --sheet NAME)"),
         ("xlsx_data_on_second_sheet.xlsx, column 'person_id': required column missing (also accepted: id, "
          "medarbejdernr)"),
         ("xlsx_data_on_second_sheet.xlsx, column 'birth_date': required column missing (also accepted: "

@@ -188,7 +188,7 @@ def test_invalid_register_writes_nothing(tmp_path):
         "error: bad.csv, row 2 (person_id '1'), column 'birth_date': value '2030-01-01': expected a birth date before the "
         "valuation date 2024-12-31",
         "error: bad.csv, row 3 (person_id '2'), column 'sex': value 'X': expected M or K (F is accepted for women)",
-        "error: bad.csv, row 3 (person_id '2'), column 'annual_pension': value '-5.0': expected a pension of at least 0"]
+        "error: bad.csv, row 3 (person_id '2'), column 'annual_pension': value '-5': expected a pension of at least 0"]
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bad.csv"]
 

@@ -42,7 +42,7 @@ PURE = (
     "actuarial.results", "actuarial.engine", "actuarial.explain", "actuarial.journal", "actuarial.analysis",
     "actuarial.rollforward", "actuarial.sensitivities", "actuarial.compare", "actuarial.table_validation",
     "actuarial.pseudonyms",
-    "actuarial.indexation",
+    "actuarial.indexation", "actuarial.safeguards",
     "curves.curve", "curves.smith_wilson", "curves.eiopa_2027",
 )
 # the modules that read or write files (and the run layer and the CLI, which call them)
@@ -50,7 +50,7 @@ READERS_AND_WRITERS = (
     "textfiles",
     "actuarial.basis_files", "actuarial.table_reading", "actuarial.member_register", "actuarial.resolve",
     "actuarial.rundir", "actuarial.run", "actuarial.batch", "actuarial.output", "actuarial.workpaper",
-    "actuarial.manifest", "actuarial.synthetic",
+    "actuarial.manifest", "actuarial.synthetic", "actuarial.audit",
     "curves.eiopa", "curves.builtin", "curves.rebuild", "mortality.tables", "mortality.builtin",
     "cli",
 )

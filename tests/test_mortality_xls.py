@@ -40,7 +40,9 @@ def libreoffice_copy(xls, folder):
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         return None
-    subprocess.run([office, "--headless", "--convert-to", "xlsx", "--outdir", str(folder), str(xls)],
+    profile = (folder / "lo-profile").resolve().as_uri()  # its own profile: another soffice running must not block it
+    subprocess.run([office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(folder), str(xls)],
                    check=True, capture_output=True, timeout=180)
     return folder / (xls.stem + ".xlsx")
 

@@ -95,7 +95,7 @@ def test_amount_formats_of_every_csv(tmp_path):
 
     frame = synthetic_register(60, seed=5, municipalities=("Aarhus Kommune", "Odense Kommune"))
     write_csv(frame, tmp_path / "alle.csv")
-    (tmp_path / "booked.csv").write_text("kommune;bogført\nAarhus Kommune;-1000\n", encoding="utf-8")
+    (tmp_path / "booked.csv").write_text("kommune;bogført\nAarhus Kommune;-1000\nOdense Kommune;-2000\n", encoding="utf-8")
     runner = CliRunner()
     assert runner.invoke(app, ["value", str(tmp_path / "alle.csv"), "--booked-file", str(tmp_path / "booked.csv"),
                                "--out", str(tmp_path / "b"), "--quiet"]).exit_code == 0
