@@ -213,3 +213,16 @@ def test_batch_kommune_without_booked_balance_and_rows_without_kommune(example, 
     strict = runner.invoke(app, ["value", str(tmp_path / "alle.csv"), "--booked-file", str(tmp_path / "booked.csv"),
                                  "--out", str(tmp_path / "strict"), "--strict"])
     assert strict.exit_code == 2 and not (tmp_path / "strict").exists()
+
+
+def test_cpr_like_person_ids_hint_at_pseudonymize_unless_used(example, tmp_path):
+    frame = pd.read_csv(example / "register.csv", sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    frame["person_id"] = [f"{(i % 28) + 1:02d}0{i % 10}6{i % 10}-{1000 + i}" for i in range(len(frame))]
+    write_csv(frame, tmp_path / "cpr.csv")
+    result = runner.invoke(app, ["value", str(tmp_path / "cpr.csv"), "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    assert ("advarsel: 400 af 400 person-id'er ligner CPR-numre: brug --pseudonymize, så CPR-numrene ikke står i "
+            "resultaterne.") in result.stderr.splitlines()
+    result = runner.invoke(app, ["value", str(tmp_path / "cpr.csv"), "--pseudonymize", "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    assert "CPR-numre" not in result.stderr
