@@ -383,8 +383,11 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     valuation = run.valuation
     persons = persons_frame(valuation)
     if pseudonyms is not None:
-        persons = persons.assign(person_id=pseudonyms.apply(persons["person_id"]))
-        valuation = dataclasses.replace(valuation, persons=valuation.persons.assign(person_id=persons["person_id"]))
+        replaced = {"person_id": pseudonyms.apply(persons["person_id"])}
+        replaced.update({name: pseudonyms.names(persons[name]) for name in ("unit", "municipality")
+                         if name in persons.columns})
+        persons = persons.assign(**replaced)
+        valuation = dataclasses.replace(valuation, persons=valuation.persons.assign(**replaced))
     persons_name = persons_file_name(len(persons), persons_format)
     if run.journal is not None:
         write_csv(journal_frame(run.journal), folder / "journal.csv")

@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 
 from tjenestemandspension.actuarial.basis_files import load_basis
-from tjenestemandspension.actuarial.batch import municipalities_in
+from tjenestemandspension.actuarial.batch import municipalities_in, shown_kommune
 from tjenestemandspension.actuarial.journal import parse_booked
 from tjenestemandspension.actuarial.output import check_output_folder, write_run
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
@@ -162,7 +162,7 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     result = run_batch(source, basis, assumptions, booked, phase=phases, table=table)
     if not result.runs:
         raise InputError([Problem(file=p.file, row=p.row, column=p.column, key=p.key, value=p.value,
-                                  show_value=p.show_value, expected=f"{p.expected} [kommune {name}]")
+                                  show_value=p.show_value, expected=f"{p.expected} [kommune {shown_kommune(name)}]")
                           for name, problems in result.skipped.items() for p in problems])
     with phases("writing"):
         pending = ()
@@ -179,18 +179,18 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     for name, run in result.runs.items():
         regulation = "" if run.journal is None else format_kroner(run.journal.regulation)
         persons = danish_number(len(run.register))
-        lines.append(f"{one_line(name)[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
+        lines.append(f"{shown_kommune(name)[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
     total = sum(run.valuation.total_liability for run in result.runs.values())
     persons = danish_number(sum(len(run.register) for run in result.runs.values()))
     lines.append(f"{'i alt':<30}{persons:>10}{format_kroner(total):>24}")
-    lines += [f"{IGNORED_COLUMNS} ({one_line(name)}): {one_line(run.valuation.ignored_columns)}"
+    lines += [f"{IGNORED_COLUMNS} ({shown_kommune(name)}): {one_line(run.valuation.ignored_columns)}"
               for name, run in result.runs.items() if run.valuation.ignored_columns]
     lines.append(f"Skrevet til {one_line(target)}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en "
                  f"mappe pr. kommune ({one_line(', '.join(result.folders.values()))})")
     typer.echo("\n".join(lines))
     if result.skipped:
         for name, problems in result.skipped.items():
-            typer.echo(f"kommune {one_line(name)} er sprunget over ({len(problems)} problemer):", err=True)
+            typer.echo(f"kommune {shown_kommune(name)} er sprunget over ({len(problems)} problemer):", err=True)
             for problem in problems:
                 typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(EXIT_SKIPPED)
