@@ -27,6 +27,7 @@ from tjenestemandspension.actuarial.member_register import MEMBER_COLUMNS, read_
 from tjenestemandspension.actuarial.table_reading import TABLE_SUFFIXES, RawTable
 from tjenestemandspension.actuarial.table_validation import (
     FIRST_DATA_ROW,
+    MAX_LABEL_BYTES,
     key_text,
     mask_cpr,
     normalise_header,
@@ -64,7 +65,10 @@ def folder_name(kommune: str) -> str:
 
 
 def shown_kommune(name: str) -> str:
-    """A kommune's name in a message: one line, cut, a CPR number in it masked."""
+    """A kommune's name in a message: one line, cut, a CPR number in it masked; a name too
+    long for a folder not at all."""
+    if len(name.encode("utf-8")) > MAX_LABEL_BYTES:
+        return f"(a name of {len(name.encode('utf-8'))} bytes, not shown)"
     return printable(mask_cpr(name))
 
 
