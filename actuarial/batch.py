@@ -26,7 +26,14 @@ from tjenestemandspension.actuarial.engine import value
 from tjenestemandspension.actuarial.journal import make_journal, parse_booked
 from tjenestemandspension.actuarial.member_register import MEMBER_COLUMNS, read_member_table, register_from_table
 from tjenestemandspension.actuarial.table_reading import TABLE_SUFFIXES, RawTable, ReadOptions
-from tjenestemandspension.actuarial.table_validation import FIRST_DATA_ROW, normalise_header
+from tjenestemandspension.actuarial.table_validation import (
+    FIRST_DATA_ROW,
+    MAX_LABEL_BYTES,
+    key_text,
+    mask_cpr,
+    normalise_header,
+    printable,
+)
 from tjenestemandspension.actuarial.manifest import run_id, sha256_file
 from tjenestemandspension.actuarial.run import InputFile, Run, input_files, valuation_run_id
 from tjenestemandspension.actuarial.safeguards import no_booked_finding, no_municipality_finding, valuation_findings
@@ -59,8 +66,17 @@ class BatchResult:
 
 
 def folder_name(kommune: str) -> str:
-    """A kommune's output folder: its name with anything but letters and digits as '_'."""
-    return re.sub(r"[^\w]+", "_", kommune, flags=re.UNICODE).strip("_") or "kommune"
+    """A kommune's output folder: its name with anything but letters and digits as '_', a
+    CPR number in it masked."""
+    return re.sub(r"[^\w]+", "_", mask_cpr(kommune), flags=re.UNICODE).strip("_") or "kommune"
+
+
+def shown_kommune(name: str) -> str:
+    """A kommune's name in a message: one line, cut, a CPR number in it masked; a name too
+    long for a folder not at all."""
+    if len(name.encode("utf-8")) > MAX_LABEL_BYTES:
+        return f"(a name of {len(name.encode('utf-8'))} bytes, not shown)"
+    return printable(mask_cpr(name))
 
 
 def municipality_column(table: RawTable) -> str | None:
@@ -76,14 +92,14 @@ def municipalities_in(table: RawTable) -> list[str]:
     column = municipality_column(table)
     if column is None:
         return []
-    return sorted({str(v).strip() or NO_MUNICIPALITY for v in table.frame[column].fillna("").unique()})
+    return sorted({str(v) or NO_MUNICIPALITY for v in key_text(table.frame[column]).unique()})
 
 
 def _split(table: RawTable) -> list[tuple[str, RawTable]]:
     column = municipality_column(table)
     frame = table.frame
     rows = table.row_numbers if table.row_numbers is not None else np.arange(len(frame)) + FIRST_DATA_ROW
-    names = frame[column].fillna("").astype(str).str.strip().replace("", NO_MUNICIPALITY).to_numpy()
+    names = key_text(frame[column]).replace("", NO_MUNICIPALITY).to_numpy(dtype=object)  # NFC: one kommune
     parts = []
     for name in dict.fromkeys(names):  # in order of first appearance
         mask = names == name

@@ -34,11 +34,14 @@ from tjenestemandspension.actuarial.register import (
 )
 from tjenestemandspension.actuarial.table_reading import RawTable, ReadOptions, read_table
 from tjenestemandspension.actuarial.table_validation import (
+    AMBIGUOUS_COMMA,
     FIRST_DATA_ROW,
     Collector,
     ColumnSet,
     codes,
+    add_years,
     dates,
+    ids,
     in_file_order,
     labels,
     match_header,
@@ -47,6 +50,7 @@ from tjenestemandspension.actuarial.table_validation import (
     printable,
     text,
     totals_rows,
+    years_before,
 )
 from tjenestemandspension.errors import InputError
 from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN
@@ -93,6 +97,9 @@ SEX_WORDS = {"m": SEX_MEN, "k": SEX_WOMEN, "f": SEX_WOMEN, "mand": SEX_MEN, "kvi
 BOOL_WORDS = {"true": 1, "false": 0, "ja": 1, "nej": 0, "yes": 1, "no": 0, "1": 1, "0": 0,
               "sand": 1, "falsk": 0, "j": 1, "n": 0}
 SERVICE_RANGE = (0.0, 50.0)
+MAX_AGE = 120  # years at the valuation date, the projection's horizon: an older person would be valued at
+# 0 kr. without a word, and is a typing error (0001-01-01, 1024-04-07)
+MIN_HIRE_AGE = 14  # years: no one is hired younger
 PENSION_AGE_RANGE = (50.0, 80.0)
 MAX_AMOUNT = 10_000_000.0  # kr. a year: more is a typing or unit error (øre?), not a salary or pension
 SHARE_TOLERANCE = 1e-12  # state_share + insured_share may exceed 1 by rounding only
@@ -116,16 +123,18 @@ class OptionalColumn:
     future: str = ""  # a date column's message for a date after the valuation date ({date} is V)
     valuation_date_allowed: bool = True  # whether the valuation date itself is a valid date
     before_birth: str = ""  # a date column's message for a date before the person's birth
+    min_age: int = 0  # a date column: at least this many years after the person's birth
+    max_age: int | None = None  # a birth date column: an age at the valuation date of at most this
 
 
 OPTIONAL_COLUMNS = (
     OptionalColumn("hire_date", "date",
                    future="expected a hire date on or before the valuation date {date}",
-                   before_birth="expected a hire date after the birth date"),
+                   before_birth="expected a hire date after the birth date", min_age=MIN_HIRE_AGE),
     OptionalColumn("married", "code", BOOL_WORDS,
                    unreadable="expected true or false (ja/nej), or empty to use the basis probability"),
     OptionalColumn("spouse_birth_date", "date", future="expected a birth date before the valuation date {date}",
-                   valuation_date_allowed=False),
+                   valuation_date_allowed=False, max_age=MAX_AGE),
     OptionalColumn("spouse_sex", "code", SEX_WORDS, unreadable=f"{SEX_EXPECTED}, or empty"),
 )
 
@@ -154,9 +163,10 @@ def register_from_table(table: RawTable, valuation_date: dt.date) -> Register:
     person_id, status, sex, birth_date = _identity(check)
     amounts = _amounts(check, status)
     optional = {column.name: _optional(check, column, birth_date) for column in OPTIONAL_COLUMNS}
+    n = len(table.frame)
+    names = {name: labels(check.column(name), n, name, check.collect) for name in ("unit", "municipality")}
     if check.collect.problems:
         raise InputError(in_file_order(check.collect.problems, [printable(c) for c in table.frame.columns]))
-    n = len(table.frame)
     return Register(
         person_id=person_id.to_numpy(dtype=object),
         status=status,
@@ -164,8 +174,7 @@ def register_from_table(table: RawTable, valuation_date: dt.date) -> Register:
         birth_date=birth_date,
         **amounts,
         **optional,
-        unit=labels(check.column("unit"), n),
-        municipality=labels(check.column("municipality"), n),
+                **names,
         source=table.source,
         row_numbers=(table.row_numbers if table.row_numbers is not None
                      else np.arange(n, dtype=np.int64) + FIRST_DATA_ROW),
@@ -237,7 +246,9 @@ class _Validation:
         if series is None:
             return np.full(self.n, np.nan), np.ones(self.n, dtype=bool)
         values, empty, unreadable, self.grouped[canonical] = numbers(series, self.danish_numbers)
-        self.collect.rows(canonical, unreadable, lambda: text(series), "expected a number")
+        ambiguous = unreadable & self.grouped[canonical]  # 120,840 in a comma file: 120840 or 120.84?
+        self.collect.rows(canonical, unreadable & ~ambiguous, lambda: text(series), "expected a number")
+        self.collect.rows(canonical, ambiguous, lambda: text(series), AMBIGUOUS_COMMA)
         return values, empty
 
     def typed(self, canonical: str):
@@ -273,7 +284,7 @@ class _Validation:
 def _identity(check: _Validation) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
     """person_id (unique), status, sex and birth date, every one required."""
     collect = check.collect
-    person_id = text(check.column("person_id"))
+    person_id = ids(check.column("person_id"), "person_id", collect)
     collect.row_ids = person_id
     empty_id = (person_id == "").to_numpy()
     collect.rows("person_id", empty_id, None, "expected a person id")
@@ -296,6 +307,8 @@ def _identity(check: _Validation) -> tuple[pd.Series, np.ndarray, np.ndarray, np
     collect.rows("birth_date", empty_birth, None, "expected a birth date")
     collect.rows("birth_date", birth_date >= check.v_day, lambda: birth_date.astype(str),
                  f"expected a birth date before the valuation date {check.valuation_date.isoformat()}")
+    collect.rows("birth_date", birth_date < years_before(check.valuation_date, MAX_AGE),
+                 lambda: birth_date.astype(str), f"expected an age of at most {MAX_AGE} at the valuation date")
     return person_id, status, sex, birth_date
 
 
@@ -360,6 +373,14 @@ def _optional(check: _Validation, column: OptionalColumn, birth_date: np.ndarray
                      column.future.format(date=check.valuation_date.isoformat()))
         if column.before_birth:
             collect.rows(column.name, values < birth_date, lambda: values.astype(str), column.before_birth)
+        if column.min_age:
+            young = (values >= birth_date) & (values < add_years(birth_date, column.min_age))
+            collect.rows(column.name, young, lambda: values.astype(str),
+                         f"expected a date at least {column.min_age} years after the birth date")
+        if column.max_age is not None:
+            collect.rows(column.name, values < years_before(check.valuation_date, column.max_age),
+                         lambda: values.astype(str), f"expected an age of at most {column.max_age} at the "
+                                                     "valuation date")
         return values
     if column.name not in check.header_names:
         return np.full(check.n, UNKNOWN, dtype=np.int8)

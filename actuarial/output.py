@@ -122,6 +122,7 @@ class _Lock:
     state: tuple | None  # the target as found at the check: (device, inode) or None (absent or empty)
     signals: dict = dataclasses.field(default_factory=dict)
     notices: list[str] = dataclasses.field(default_factory=list)
+    released: bool = False
 
 
 def _problem(target: Path, expected: str) -> InputError:
@@ -235,6 +236,9 @@ def _acquire(target: Path, force: bool, protected: tuple[Path, ...], force_forei
 
 
 def _release(lock: _Lock) -> None:
+    if lock.released:
+        return
+    lock.released = True
     _HELD.pop(lock.target.resolve(), None)
     for signum, handler in lock.signals.items():
         signal.signal(signum, handler)
@@ -262,51 +266,75 @@ def check_output_folder(target: Path, force: bool, protected: tuple[Path, ...] =
 
 
 @contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """SIGTERM and SIGHUP held back (delivered when the block ends): around the steps a
+    signal must not split (making the staging folder, moving the results into place)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def output_folder(target: Path, force: bool, pending: tuple[tuple[Path, Path], ...] = ()) -> Iterator[Path]:
     """A staging folder to write into; moved to `target` when the block succeeds. `pending`:
     (written, final) files beside the folder (the pseudonym map), moved into place with it."""
     check_output_folder(target, force)
     lock = _HELD[target.resolve()]
+    staging = None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{PARTIAL}-", dir=target.parent))
-    except OSError as error:
-        _release(lock)
-        raise _problem(target.parent, f"cannot be written ({error.strerror})") from None
-    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results follow the user's umask
-    old = None
-    try:
+        with _signals_blocked():
+            try:
+                staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{PARTIAL}-", dir=target.parent))
+            except OSError as error:
+                raise _problem(target.parent, f"cannot be written ({error.strerror})") from None
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results follow the user's umask
         try:
             yield staging
         except OSError as error:  # a full disk, a file system gone read-only
             raise _problem(target, f"the results cannot be written ({error.strerror}); nothing was "
                                    "written") from None
-        if _target_state(target) != lock.state:
-            raise _problem(target, "appeared or changed while this run was writing (another program?); nothing "
-                                   "was written, run again")
-        if target.exists():
-            if any(target.iterdir()):
-                old = target.parent / f".{target.name}{REPLACED}{os.getpid()}"
-                target.rename(old)
-            else:
-                target.rmdir()
-        try:
-            staging.rename(target)
-        except BaseException:
-            if old is not None:
-                old.rename(target)
-                old = None
-            raise
-        for written, final in pending:
-            os.replace(written, final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        with _signals_blocked():  # a signal now is delivered once the results are in place, the lock released
+            _commit(target, staging, lock, pending)
+            _release(lock)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
         for written, _ in pending:
             Path(written).unlink(missing_ok=True)
         raise
     finally:
         _release(lock)
+
+
+def _commit(target: Path, staging: Path, lock: _Lock, pending: tuple[tuple[Path, Path], ...]) -> None:
+    """The staging folder to `target`, the previous result (if any) hidden meanwhile and
+    removed after; a target that appeared or changed since the check is refused."""
+    if _target_state(target) != lock.state:
+        raise _problem(target, "appeared or changed while this run was writing (another program?); nothing "
+                               "was written, run again")
+    old = None
+    if target.exists():
+        if any(target.iterdir()):
+            old = target.parent / f".{target.name}{REPLACED}{os.getpid()}"
+            target.rename(old)
+        else:
+            target.rmdir()
+    try:
+        staging.rename(target)
+    except BaseException:
+        if old is not None:
+            old.rename(target)
+        raise
+    for written, final in pending:
+        os.replace(written, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def valuation_manifest(run, kind: str = "valuation") -> dict[str, object]:
@@ -407,8 +435,11 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     valuation = run.valuation
     persons = persons_frame(valuation)
     if pseudonyms is not None:
-        persons = persons.assign(person_id=pseudonyms.apply(persons["person_id"]))
-        valuation = dataclasses.replace(valuation, persons=valuation.persons.assign(person_id=persons["person_id"]))
+        replaced = {"person_id": pseudonyms.apply(persons["person_id"])}
+        replaced.update({name: pseudonyms.names(persons[name]) for name in ("unit", "municipality")
+                         if name in persons.columns})
+        persons = persons.assign(**replaced)
+        valuation = dataclasses.replace(valuation, persons=valuation.persons.assign(**replaced))
     persons_name = persons_file_name(len(persons), persons_format)
     if run.journal is not None:
         write_csv(journal_frame(run.journal), folder / "journal.csv")

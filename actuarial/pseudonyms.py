@@ -31,6 +31,15 @@ class Pseudonyms:
     def apply(self, person_ids: pd.Series) -> pd.Series:
         return person_ids.map(self.pseudonym)
 
+    def names(self, names: pd.Series) -> pd.Series:
+        """A unit or kommune column with every name holding a CPR number replaced by its
+        pseudonym (a name is not personal data; a CPR number in one is)."""
+        from tjenestemandspension.actuarial.table_validation import looks_like_cpr
+
+        distinct = pd.unique(names.astype(object))
+        replaced = {name: self.pseudonym(name) for name in distinct if looks_like_cpr(name)}
+        return names.map(lambda name: replaced.get(name, name)) if replaced else names
+
     def mapping(self, person_ids: pd.Series) -> pd.DataFrame:
         return pd.DataFrame({"person_id": person_ids.to_numpy(), "pseudonym": self.apply(person_ids).to_numpy()})
 

@@ -8,6 +8,7 @@ inputs changed since, is refused with a clear message.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ import pandas as pd
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.basis_files import load_basis
 from tjenestemandspension.actuarial.manifest import MANIFEST, sha256_file
+from tjenestemandspension.actuarial.table_validation import mask_cpr, printable
 from tjenestemandspension.errors import InputError, Problem
-from tjenestemandspension.textfiles import read_output_csv
+from tjenestemandspension.textfiles import read_output_csv, read_regular_file
 
 
 BASIS_FILE = "basis.toml"
@@ -84,12 +86,35 @@ def read_manifest(folder: Path) -> dict:
         raise InputError([Problem(file=str(folder), expected="is not the output folder of a tjp run "
                                                              "(no manifest.json)")])
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(read_regular_file(path, "a tjp manifest").decode("utf-8"))
+    except RecursionError:
+        raise InputError([Problem(file=str(path), expected="cannot be read as JSON (nested too deeply)")]) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError([Problem(file=str(path), expected=f"cannot be read as JSON ({error})")]) from None
     if not isinstance(manifest, dict) or "run_id" not in manifest or "outputs" not in manifest:
         raise InputError([Problem(file=str(path), expected="is not a tjp manifest (no run_id or outputs)")])
+    outputs = manifest["outputs"]
+    if (not isinstance(manifest["run_id"], str) or not isinstance(outputs, dict)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in outputs.items())
+            or not all(isinstance(e, dict) and isinstance(e.get("role"), str) and isinstance(e.get("path"), str)
+                       and isinstance(e.get("sha256"), str) for e in manifest.get("inputs", []) or [])
+            or not isinstance(manifest.get("inputs", []), list)):
+        raise InputError([Problem(file=str(path), expected="is damaged: its run_id, outputs or inputs are not "
+                                                           "what tjp writes")])
+    outside = [name for name in outputs if not _inside_name(name)]
+    if outside:
+        raise InputError([Problem(file=str(path), value=name, expected="names a file outside the folder; a tjp "
+                                                                       "manifest lists only the folder's own files")
+                          for name in outside])
     return manifest
+
+
+def _inside_name(name: str) -> bool:
+    """A name a manifest may list: a file of the folder, or a kommune folder's manifest."""
+    parts = name.split("/")
+    if len(parts) == 2 and parts[1] != MANIFEST:
+        return False
+    return 1 <= len(parts) <= 2 and all(part not in ("", ".", "..") and "\\" not in part for part in parts)
 
 
 def output_problems(folder: Path, manifest: dict, strict: bool = False) -> list[Problem]:
@@ -98,7 +123,9 @@ def output_problems(folder: Path, manifest: dict, strict: bool = False) -> list[
     problems = []
     for name, expected in sorted(manifest["outputs"].items()):
         path = folder / name
-        if not path.is_file():
+        if path.is_symlink() or (path.parent != folder and path.parent.is_symlink()):
+            problems.append(Problem(file=str(path), expected="is a symbolic link; a tjp folder holds its own files"))
+        elif not path.is_file():
             problems.append(Problem(file=str(path), expected="is missing: the folder is not complete"))
         elif sha256_file(path) != expected:
             problems.append(Problem(file=str(path), expected="was changed after the run (its sha256 differs from "
@@ -109,7 +136,7 @@ def output_problems(folder: Path, manifest: dict, strict: bool = False) -> list[
         for path in sorted(folder.iterdir()):
             if path.name in subfolders and path.is_dir():
                 continue
-            if path.name not in known and not path.name.startswith("."):
+            if path.name not in known:  # hidden files too
                 problems.append(Problem(file=str(path), expected="is not part of the run (not in manifest.json)"))
     return problems
 
@@ -121,13 +148,18 @@ def verify_folder(folder: str | Path) -> tuple[dict, int]:
     manifest = read_manifest(folder)
     problems = output_problems(folder, manifest, strict=True)
     checked = len(manifest["outputs"])
+    kommuner = {entry.get("folder"): name for name, entry in (manifest.get("kommuner") or {}).items()
+                if isinstance(entry, dict)}
     for name in manifest["outputs"]:
         if name.endswith("/" + MANIFEST) and not problems:
+            sub = name.split("/")[0]
             try:
-                _, count = verify_folder(folder / name.split("/")[0])
+                _, count = verify_folder(folder / sub)
                 checked += count
-            except InputError as error:
-                problems.extend(error.problems)
+            except InputError as error:  # say which kommune: the file names alone are the same in each
+                kommune = printable(mask_cpr(str(kommuner.get(sub, sub))))
+                problems.extend(dataclasses.replace(p, expected=f"{p.expected} [kommune {kommune}]")
+                                for p in error.problems)
     if problems:
         raise InputError(problems)
     return manifest, checked

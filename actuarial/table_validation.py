@@ -17,7 +17,10 @@ Number formats: in a semicolon- or tab-separated file (and in Excel text cells) 
 comma is the decimal separator and a point is a thousands separator when it groups
 digits in threes (`450.000` = 450000, `1.234,50` = 1234.5, but `0.125` = 0.125);
 otherwise a point is a decimal point (`0.5`). In a comma-separated file the point is the
-decimal separator. Excel and Parquet cells that hold numbers are taken as they are.
+decimal separator, and a comma inside a number ('120,840') is refused as ambiguous.
+Excel and Parquet cells that hold numbers are taken as they are. Keys and names (ids,
+codes, units, kommuner: `key_text`) are compared in Unicode NFC with invisible
+characters removed; zoned timestamps are dates in Denmark (`local_dates`).
 Dates: `YYYY-MM-DD` (also with a time part, as Excel writes it) or `DD-MM-YYYY`
 (`-`, `.` or `/`); one format per column, so a US-style date cannot slip through.
 """
@@ -28,6 +31,7 @@ import datetime as dt
 import decimal
 import numbers as numbers_abc
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -47,10 +51,15 @@ TOTALS_WORDS = ("i alt", "ialt", "total", "totalt", "sum", "i alt:", "total:")  
 MAX_SHOWN_CHARS = 60  # a name or value in a message is cut beyond this
 MAX_SHOWN_NAME_CHARS = 30  # a column or sheet name listed in a hint
 MAX_SHOWN_ID_CHARS = 40  # a row's id beside its row number
+MAX_ID_CHARS = 100  # an id; more is a pasted text, not an id (and Excel cuts a cell at 32,767)
+MAX_LABEL_BYTES = 200  # a unit or kommune name: a folder name holds at most 255 bytes
+AMBIGUOUS_COMMA = ("expected a number without a comma: in a comma-separated file '120,840' may mean 120840 or "
+                   "120.84; write 120840 or 120.84")
 _DANISH_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "-": "_", " ": "_"})
 # a CPR number anywhere in a text (DDMMYY-NNNN, with or without the dash or a space), or
 # as Excel keeps it as a number: 10 digits, or 9 when the leading zero was lost
 _CPR = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)|^\s*\d{9}(\.0)?\s*$")
+_CPR_IN_TEXT = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 _CPR_NUMBERS = (1e8, 1e10)  # 9 or 10 digits
 _DATE_FORMATS = (  # (detector, strptime format, name shown to users)
     (re.compile(r"^\d{4}-\d{2}-\d{2}([ T]00:00(:00)?)?$"), "%Y-%m-%d", "YYYY-MM-DD"),
@@ -59,6 +68,12 @@ _DATE_FORMATS = (  # (detector, strptime format, name shown to users)
     (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y", "DD/MM/YYYY"),
 )
 ISO_DATE_CHARS = 10  # YYYY-MM-DD, without Excel's time part
+_ISO_TIME_PART = r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$"  # Excel's midnight, the only time part accepted
+# invisible characters that make two equal keys differ: BOM, zero-width and joiner
+# characters, soft hyphen, direction marks and embeddings
+INVISIBLE_CHARACTERS = "\ufeff\u200b\u200c\u200d\u2060\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
+LOCAL_TIME_ZONE = "Europe/Copenhagen"  # a zoned timestamp's date is the date in Denmark
 
 
 # --- what a message may show ---------------------------------------------------------------
@@ -85,8 +100,19 @@ def shown_name(name: str) -> str:
 
 # --- the header --------------------------------------------------------------------------------
 
+def clean_key(text: object) -> str:
+    """A key or name as it is compared: NFC (an 'å' typed as a + ring is 'å'), invisible
+    characters (a BOM, zero-width spaces, direction marks) removed, stripped."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", str(text))).strip()
+
+
+def mask_cpr(text: object) -> str:
+    """A name with every CPR number in it replaced by xxxxxx-xxxx (messages, folder names)."""
+    return _CPR_IN_TEXT.sub("xxxxxx-xxxx", str(text))
+
+
 def normalise_header(name: object) -> str:
-    return str(name).strip().casefold().translate(_DANISH_FOLD)
+    return clean_key(name).casefold().translate(_DANISH_FOLD)
 
 
 def fold(word: object) -> str:
@@ -332,11 +358,34 @@ def _is_arrow_text(series: pd.Series) -> bool:
 def text(series: pd.Series) -> pd.Series:
     """Column values as stripped text ('' where empty), whatever the file's types."""
     if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.strftime("%Y-%m-%d").fillna("")
+        return local_dates(series).dt.strftime("%Y-%m-%d").fillna("")
     if _is_arrow_text(series):
         return series.fillna("").str.strip()  # CSV: already text, stay vectorised
     converted = series.astype(object).where(series.notna(), "")
     return converted.map(cell_text).astype(pd.StringDtype("pyarrow", na_value=np.nan)).str.strip()
+
+
+def local_dates(series: pd.Series) -> pd.Series:
+    """Timestamps without a zone as they are; zoned ones (a Parquet file in UTC) as the
+    time in Denmark, so that midnight in Copenhagen stays the same date."""
+    if getattr(series.dt, "tz", None) is not None:
+        return series.dt.tz_convert(LOCAL_TIME_ZONE).dt.tz_localize(None)
+    return series
+
+
+def key_text(series: pd.Series | None) -> pd.Series | None:
+    """A column of keys or names (ids, codes, units, kommuner) as text compared as
+    `clean_key` compares: NFC, invisible characters removed, stripped."""
+    if series is None:
+        return None
+    plain = text(series)
+    texts = pa.array(plain, type=pa.string())
+    if not pc.any(pc.match_substring_regex(texts, "[^\\x00-\\x7f]")).as_py():
+        return plain  # ASCII only: nothing to normalise
+    cleaned = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_normalize(texts, "NFC"),
+                                                                 f"[{INVISIBLE_CHARACTERS}]", ""))
+    return pd.Series(cleaned.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get),
+                     index=series.index).fillna("")
 
 
 def cell_text(value: object) -> str:
@@ -376,8 +425,9 @@ def numbers(series: pd.Series, danish: bool) -> tuple[np.ndarray, np.ndarray, np
         compact = pc.if_else(grouped, pc.replace_substring(compact, ".", ""), compact)
         compact = pc.replace_substring(compact, ",", ".")
     else:
-        grouped = pc.match_substring_regex(compact, r"^-?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
-        compact = pc.if_else(grouped, pc.replace_substring(compact, ",", ""), compact)
+        # 120,840 in a comma file: a thousands separator or a decimal comma? not read (AMBIGUOUS_COMMA)
+        grouped = pc.match_substring_regex(compact, r"^-?\d+(,\d+)+(\.\d*)?$")
+        compact = pc.if_else(grouped, pa.scalar(None, pa.string()), compact)
     compact = pc.if_else(empty_flags, pa.scalar(None, pa.string()), compact)
     try:
         parsed = pc.cast(compact, pa.float64())
@@ -409,9 +459,7 @@ def _cell_number(value: object) -> float:
 def dates(series: pd.Series, canonical: str, collect: Collector) -> tuple[np.ndarray, np.ndarray]:
     """(datetime64[D] with NaT where empty or bad, empty mask); bad values are reported."""
     if pd.api.types.is_datetime64_any_dtype(series):
-        if getattr(series.dt, "tz", None) is not None:
-            series = series.dt.tz_localize(None)  # the local calendar date
-        values = series.to_numpy().astype("datetime64[D]")
+        values = local_dates(series).to_numpy().astype("datetime64[D]")
         return values, np.isnat(values)
     texts = text(series)
     empty = (texts == "").to_numpy()
@@ -427,7 +475,7 @@ def dates(series: pd.Series, canonical: str, collect: Collector) -> tuple[np.nda
                         "expected a date as YYYY-MM-DD or DD-MM-YYYY")
         return result, empty
     pattern, strformat, name = chosen
-    cleaned = texts.str.slice(0, ISO_DATE_CHARS) if strformat == "%Y-%m-%d" else texts
+    cleaned = texts.str.replace(_ISO_TIME_PART, r"\1", regex=True) if strformat == "%Y-%m-%d" else texts
     # pandas' parser is strict (2024-02-30 is not a date), unlike pyarrow's strptime
     values = pd.to_datetime(cleaned, format=strformat, errors="coerce").to_numpy().astype("datetime64[D]")
     bad = ~empty & np.isnat(values)
@@ -447,7 +495,7 @@ def dates(series: pd.Series, canonical: str, collect: Collector) -> tuple[np.nda
 
 def _is_calendar_date(value: str, strformat: str) -> bool:
     try:
-        dt.datetime.strptime(value[:ISO_DATE_CHARS] if strformat == "%Y-%m-%d" else value, strformat)
+        dt.datetime.strptime(re.sub(_ISO_TIME_PART, r"\1", value) if strformat == "%Y-%m-%d" else value, strformat)
     except ValueError:
         return False
     return True
@@ -456,7 +504,7 @@ def _is_calendar_date(value: str, strformat: str) -> bool:
 def codes(series: pd.Series, words: Mapping[str, int], unknown: int) -> tuple[np.ndarray, np.ndarray]:
     """(codes with `unknown` (negative) where empty or not a known word, unreadable mask), mapping each
     distinct text once rather than every row. `words` are folded (see `fold`)."""
-    positions, distinct = pd.factorize(text(series))
+    positions, distinct = pd.factorize(key_text(series))
     mapped = np.array([words.get(fold(word), UNREADABLE_CODE) for word in distinct] + [unknown], dtype=np.int16)
     found = mapped[positions]  # factorize marks missing values -1: the appended `unknown`
     empty_position = next((i for i, word in enumerate(distinct) if str(word) == ""), None)
@@ -465,10 +513,56 @@ def codes(series: pd.Series, words: Mapping[str, int], unknown: int) -> tuple[np
     return np.where(found < 0, unknown, found).astype(np.int8), unreadable
 
 
-def labels(series: pd.Series | None, n: int) -> np.ndarray:
+def labels(series: pd.Series | None, n: int, canonical: str | None = None,
+           collect: Collector | None = None) -> np.ndarray:
     """A text column of few distinct values (a unit, a kommune) as objects, '' where empty
-    or absent."""
+    or absent; with `collect`, a name longer than MAX_LABEL_BYTES (a folder name's limit)
+    is a problem, its value not shown."""
     if series is None:
         return np.full(n, "", dtype=object)
-    positions, distinct = pd.factorize(text(series))  # few distinct names, many rows
+    positions, distinct = pd.factorize(key_text(series))  # few distinct names, many rows
+    if collect is not None:
+        for code, name in enumerate(distinct):
+            if len(str(name).encode("utf-8")) > MAX_LABEL_BYTES:
+                first = int(np.flatnonzero(positions == code)[0])
+                collect.add(canonical, first, None, f"expected a name of at most {MAX_LABEL_BYTES} bytes (UTF-8); "
+                                                    "the name is not shown")
     return np.asarray(list(distinct) + [""], dtype=object)[positions]
+
+
+def ids(series: pd.Series, canonical: str, collect: Collector) -> pd.Series:
+    """A column of ids as texts: whole numbers as whole numbers (a Parquet float 1.0 is
+    '1', a documented conversion), keys cleaned (`key_text`); an id with decimals, bytes
+    or more than MAX_ID_CHARS characters is a problem."""
+    if pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        whole = np.isnan(values) | (np.isfinite(values) & (values == np.round(values)))
+        collect.rows(canonical, ~whole, values, "expected a whole number or a text as id, not a number with "
+                                                "decimals")
+        texts = [("" if np.isnan(v) else str(int(v))) if w else repr(float(v)) for v, w in zip(values, whole)]
+        series = pd.Series(texts, index=series.index, dtype=object)
+    elif series.dtype == object:
+        binary = series.map(lambda v: isinstance(v, (bytes, bytearray))).to_numpy(dtype=bool)
+        collect.rows(canonical, binary, None, "expected a text or a number as id; the column holds bytes (binary "
+                                              "Parquet data)")
+        if binary.any():  # shown as b'...' in no message: the row is refused already
+            series = series.where(~binary, series.map(repr))
+    cleaned = key_text(series)
+    long = (cleaned.str.len() > MAX_ID_CHARS).to_numpy(dtype=bool, na_value=False)
+    collect.rows(canonical, long, cleaned, f"expected an id of at most {MAX_ID_CHARS} characters")
+    return cleaned
+
+
+def add_years(days: np.ndarray, years: int) -> np.ndarray:
+    """datetime64[D] dates `years` later (29 February to 1 March in a common year)."""
+    months = days.astype("datetime64[M]")
+    return (months + np.timedelta64(12 * years, "M")).astype("datetime64[D]") + (days - months.astype("datetime64[D]"))
+
+
+def years_before(date: dt.date, years: int) -> np.datetime64:
+    """The date `years` before `date` (28 February for 29 February)."""
+    try:
+        earlier = date.replace(year=date.year - years)
+    except ValueError:
+        earlier = date.replace(year=date.year - years, day=28)
+    return np.datetime64(earlier, "D")

@@ -197,7 +197,7 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     import pandas as pd
 
     from tjenestemandspension.actuarial.resolve import resolve_assumptions
-    from tjenestemandspension.actuarial.batch import read_booked_file, run_batch
+    from tjenestemandspension.actuarial.batch import read_booked_file, run_batch, shown_kommune
     from tjenestemandspension.actuarial.output import write_batch
     from tjenestemandspension.danish import danish_number, format_kroner
 
@@ -211,14 +211,14 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
         problems = []
         for name, run in result.runs.items():
             try:
-                check_strict(run.findings, strict, kommune=name)
+                check_strict(run.findings, strict, kommune=shown_kommune(name))
             except InputError as error:
                 problems += error.problems
         if problems:
             raise InputError(problems)
     if not result.runs:
         raise InputError([Problem(file=p.file, row=p.row, column=p.column, key=p.key, value=p.value,
-                                  show_value=p.show_value, expected=f"{p.expected} [kommune {name}]")
+                                  show_value=p.show_value, expected=f"{p.expected} [kommune {shown_kommune(name)}]")
                           for name, problems in result.skipped.items() for p in problems])
     with phases("writing"):
         pending = ()
@@ -235,20 +235,20 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
     for name, run in result.runs.items():
         regulation = "" if run.journal is None else format_kroner(run.journal.regulation)
         persons = danish_number(len(run.register))
-        lines.append(f"{one_line(name)[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
+        lines.append(f"{shown_kommune(name)[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
     total = sum(run.valuation.total_liability for run in result.runs.values())
     persons = danish_number(sum(len(run.register) for run in result.runs.values()))
     lines.append(f"{'i alt':<30}{persons:>10}{format_kroner(total):>24}")
-    lines += [f"{IGNORED_COLUMNS} ({one_line(name)}): {one_line(run.valuation.ignored_columns)}"
+    lines += [f"{IGNORED_COLUMNS} ({shown_kommune(name)}): {one_line(run.valuation.ignored_columns)}"
               for name, run in result.runs.items() if run.valuation.ignored_columns]
     lines.append(f"Skrevet til {one_line(target)}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en "
                  f"mappe pr. kommune ({one_line(', '.join(result.folders.values()))})")
     typer.echo("\n".join(lines))
     for name, run in result.runs.items():
-        echo_findings(run.findings, kommune=name)
+        echo_findings(run.findings, kommune=shown_kommune(name))
     if result.skipped:
         for name, problems in result.skipped.items():
-            typer.echo(f"kommune {one_line(name)} er sprunget over ({len(problems)} problemer):", err=True)
+            typer.echo(f"kommune {shown_kommune(name)} er sprunget over ({len(problems)} problemer):", err=True)
             for problem in problems:
                 typer.echo(f"error: {problem}", err=True)
     if result.skipped or result.missing_booked:

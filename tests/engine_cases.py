@@ -32,8 +32,9 @@ EDGE_CASES = [
     # retired, spouse birth date given but married empty: still the probability
     dict(person_id="E08", birth_date="1944-12-31", sex="K", status="retired", annual_pension=150000,
          spouse_birth_date="1940-01-01"),
-    # payee aged 120 or more at V: no months, value 0
-    dict(person_id="E09", birth_date="1904-12-01", sex="K", status="spouse", annual_pension=90000),
+    # payee aged 119.5 at 2024-12-31, exactly 120 (the projection's horizon) at 2025-06-30: no
+    # months then, value 0; older is refused by the register
+    dict(person_id="E09", birth_date="1905-06-30", sex="K", status="spouse", annual_pension=90000),
     # child aged 20 years 11 months: value 0; child aged 20 years 10 months: one payment
     dict(person_id="E10", birth_date="2004-01-15", sex="M", status="child", annual_pension=20000),
     dict(person_id="E11", birth_date="2004-02-15", sex="K", status="child", annual_pension=20000),

@@ -513,6 +513,47 @@ EXPECTED: dict[str, list[str]] = {
         ("xlsx_that_is_text.xlsx: is a text file, not an Excel workbook; if it is a CSV register, name it "
          ".csv"),
     ],
+    # issue 16: ages beyond the projection's horizon (0001-01-01, 150 years), valued at 0 kr. before
+    "birth_date_age_over_120.csv": [
+        ("birth_date_age_over_120.csv, row 2 (person_id 'A1'), column 'birth_date': value '0001-01-01': "
+         "expected an age of at most 120 at the valuation date"),
+        ("birth_date_age_over_120.csv, row 3 (person_id 'A2'), column 'birth_date': value '1874-06-01': "
+         "expected an age of at most 120 at the valuation date"),
+    ],
+    # issue 16: hired at 10
+    "hire_date_before_age_14.csv": [
+        ("hire_date_before_age_14.csv, row 2 (person_id 'A1'), column 'hire_date': value '1990-08-01': "
+         "expected a date at least 14 years after the birth date"),
+    ],
+    # issue 16: text after a date in a later row (was cut to 10 characters)
+    "date_with_trailing_text.csv": [
+        ("date_with_trailing_text.csv, row 3 (person_id 'A2'), column 'birth_date': value '1960-01-15 kl. 12': "
+         "expected a date in the column's format YYYY-MM-DD (as in row 2)"),
+    ],
+    # issue 16: quoted "450,000" and "120,840" in a comma file (was read as 120840)
+    "comma_in_number_comma_file.csv": [
+        ("comma_in_number_comma_file.csv, row 2 (person_id 'A1'), column 'pensionable_salary': value "
+         "'450,000': expected a number without a comma: in a comma-separated file '120,840' may mean 120840 "
+         "or 120.84; write 120840 or 120.84"),
+        ("comma_in_number_comma_file.csv, row 3 (person_id 'A3'), column 'annual_pension': value '120,840': "
+         "expected a number without a comma: in a comma-separated file '120,840' may mean 120840 or 120.84; "
+         "write 120840 or 120.84"),
+    ],
+    # issue 16: a NUL byte past the first 4 kB (was written raw to persons.csv)
+    "nul_byte_after_4kb.csv": [
+        "nul_byte_after_4kb.csv, row 201: holds a NUL byte (a damaged file?); expected a CSV register",
+    ],
+    # issue 16: an id with a leading BOM, another with a trailing zero-width space (were valued twice)
+    "ids_with_bom_and_zero_width_space.csv": [
+        ("ids_with_bom_and_zero_width_space.csv, row 3, column 'person_id': value 'A1': expected a unique "
+         "person_id; also on row 2"),
+        ("ids_with_bom_and_zero_width_space.csv, row 5, column 'person_id': value 'A2': expected a unique "
+         "person_id; also on row 4"),
+    ],
+    # issue 16: a value nested 5,000 arrays deep (was an internal error)
+    "basis_nested_5000_deep.toml": [
+        "basis_nested_5000_deep.toml: is nested too deeply to be read; expected a basis file",
+    ],
 }
 
 

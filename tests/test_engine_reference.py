@@ -63,7 +63,10 @@ def test_edge_cases_behave_as_the_spec_says(frame):
     assert p.loc["E03", "pension_age"] == 62.5
     assert p.loc["E05", "pv_lump_sum"] > 0 and p.loc["E05", "service_whole_years"] == 37
     assert p.loc["E06", "pv_spouse"] == 0
-    assert p.loc["E09", "pv_total"] == 0
+    assert p.loc["E09", "pv_total"] > 0  # 6 months to the horizon
+    at_horizon = load_basis(overrides=["valuation.date=2025-06-30"])
+    later = value(register_from_frame(frame, at_horizon.valuation_date), resolve_assumptions(at_horizon))
+    assert later.persons.set_index("person_id").loc["E09", "pv_total"] == 0  # aged 120: no months left
     assert p.loc["E10", "pv_child"] == 0 and p.loc["E11", "pv_child"] > 0
     assert p.loc["E11", "pv_child"] < 20000 / 12 * 1.01
     assert p.loc["E13", "pv_total"] == 0

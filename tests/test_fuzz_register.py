@@ -350,7 +350,7 @@ def write_parquet(header: list, rows: list[list], path: Path) -> None:
         values = [row[i] if i < len(row) else None for row in rows]
         try:
             columns[f"{i}"] = pa.array(values)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # mixed types: as Parquet would hold text
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, ValueError):  # mixed types (NaN among ints): as text
             columns[f"{i}"] = pa.array([None if v is None else str(v) for v in values])
     table = pa.table(columns) if columns else pa.table({})
     table = table.rename_columns([str(name) for name in header][: table.num_columns])

@@ -29,7 +29,7 @@ from tjenestemandspension.textfiles import write_csv
 
 runner = CliRunner()
 TJP = [sys.executable, "-m", "tjenestemandspension.cli.main"]
-BIG = 20_000  # persons: a run of some seconds, long enough to be caught writing
+BIG = int(os.environ.get("TJP_KILL_TEST_PERSONS", "20000"))  # a run of some seconds (100000: the size)
 
 
 def invoke(*args):
