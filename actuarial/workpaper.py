@@ -120,7 +120,8 @@ def _widths(headers: list[str], rows: list[list[object]], sample: int = WIDTH_SA
 
 def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, context: WorkpaperContext,
                     analysis=None, sensitivities=None) -> None:
-    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    # in memory: xlsxwriter's temporary file per sheet costs more than a small sheet
+    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "in_memory": True})
     # a fixed creation time: the same run gives the same document properties
     created = dt.datetime.combine(valuation.valuation_date, dt.time())
     workbook.set_properties({"title": context.title, "subject": f"Forpligtelse pr. {valuation.valuation_date}",
@@ -499,7 +500,7 @@ def write_rollforward_workpaper(path: Path, rollforward, journal: Journal | None
     """The working paper of a roll-forward: says plainly that it is one, and when the last
     actuarial recalculation was."""
     context = WorkpaperContext(run_id=run_id, kind="Fremskrivning (ikke aktuarmæssig genberegning)")
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})
     workbook.set_properties({"title": context.title, "comments": f"Fremskrivning {run_id}",
                              "created": dt.datetime.combine(rollforward.to_date, dt.time())})
     s = _Sheets(workbook)
@@ -539,7 +540,7 @@ def write_rollforward_workpaper(path: Path, rollforward, journal: Journal | None
 def write_batch_overview(path: Path, overview: pd.DataFrame, skipped: pd.DataFrame) -> None:
     """A batch's consolidated overview: one row per kommune and the total (`Oversigt`),
     and every problem of a skipped kommune (`Sprunget over`)."""
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})
     s = _Sheets(workbook)
     amounts = {"forpligtelse", "bogført", "regulering"}
     rows = [[None if pd.isna(value) else value for value in record]
