@@ -43,7 +43,7 @@ def yardstick_rate() -> float:
     start = time.perf_counter()
     total = 0.0
     for sex, age in zip(sexes, ages):
-        survival = assumptions.mortality.monthly_survival(V, np.array([sex]), np.array([age]), GRID - 2)[0]
+        survival = assumptions.mortality.monthly_survival(V, np.array([sex]), np.array([age]), GRID - 1)[0]
         total += float((survival[1:] * v[1:GRID]).sum())
     assert total > 0
     return YARDSTICK_PERSONS / (time.perf_counter() - start)
