@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -99,6 +99,9 @@ class Valuation:
     n_cohorts: int
     n_spouse_pairs: int
     monthly_payments: np.ndarray  # expected payments at t_k, k = 0..1441, the kommune's share
+    # totals_by's tables, computed once (the summary, the manifest and the working paper
+    # all ask); not copied by dataclasses.replace, so a changed `persons` gets its own
+    _totals: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def valuation_date(self) -> dt.date:
@@ -110,6 +113,11 @@ class Valuation:
 
     def totals_by(self, column: str) -> pd.DataFrame:
         """Persons and amounts by `status`, `unit` or `municipality` (with a total row)."""
+        if column not in self._totals:
+            self._totals[column] = self._totals_by(column)
+        return self._totals[column].copy()
+
+    def _totals_by(self, column: str) -> pd.DataFrame:
         grouped = self.persons.groupby(column, sort=column != "status")
         totals = grouped[list(AMOUNT_COLUMNS)].sum()
         totals.insert(0, "persons", grouped.size())

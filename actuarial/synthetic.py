@@ -55,8 +55,10 @@ def synthetic_register(n_persons: int = 400, seed: int = 2024, valuation_date: d
     rng.shuffle(status)
     n = status.size
 
-    low = np.array([AGE_RANGES[s][0] for s in status])
-    high = np.array([AGE_RANGES[s][1] for s in status])
+    codes = np.searchsorted(statuses, status, sorter=np.argsort(statuses))
+    codes = np.argsort(statuses)[codes]  # each person's position in `statuses`
+    low = np.array([AGE_RANGES[s][0] for s in statuses])[codes]
+    high = np.array([AGE_RANGES[s][1] for s in statuses])[codes]
     age_years = low + (high - low + 1) * rng.random(n)
     v_day = np.datetime64(valuation_date, "D")
     birth = v_day - np.round(age_years * 365.25).astype("timedelta64[D]") - np.timedelta64(1, "D")

@@ -65,8 +65,10 @@ class WorkpaperContext:
 # every text is written as text: `write()` would otherwise make a register's '=HYPERLINK(...)' (a
 # file name, a kommune, a unit) a live formula and 'http://...' a link; formulas are only
 # the working paper's own, by write_formula
+# user text never becomes a formula, link or number; in memory: xlsxwriter's temporary
+# file per sheet costs more than a small sheet
 WORKBOOK_OPTIONS = {"nan_inf_to_errors": True, "strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False}
+                    "strings_to_numbers": False, "in_memory": True}
 
 
 class _Sheets:

@@ -152,7 +152,9 @@ def _write_csv_pandas(frame: pd.DataFrame, path: Path, decimals: Mapping[str, in
     number = re.compile(_NUMBER, re.IGNORECASE)
     frame = frame.assign(**{name: [("'" + v) if isinstance(v, str) and risky.match(v) and not number.match(v) else v
                                    for v in frame[name]]
-                            for name in frame.columns if frame[name].dtype == object and name not in decimals})
+                            for name in frame.columns
+                            if (frame[name].dtype == object or isinstance(frame[name].dtype, pd.StringDtype))
+                            and name not in decimals})
     frame.to_csv(path, index=False, na_rep="", **OUTPUT_CSV)
 
 
@@ -227,6 +229,11 @@ def _column_text(series: pd.Series, places: int | None):
         if pa.types.is_boolean(array.type):
             array = pc.if_else(array, "True", "False")
         return array.cast(pa.string()).fill_null(""), False
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":  # pandas' own arrow strings, as they are
+        array = pa.array(series.array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        return neutralise_formulas(array.cast(pa.string()).fill_null("")), True
     if dtype.kind in "OSU" or isinstance(dtype, pd.StringDtype):
         array = pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
         return neutralise_formulas(array.fill_null("")), True
@@ -242,14 +249,14 @@ def shortest_floats(values: np.ndarray):
     text = pc.cast(array, pa.string())
     # pyarrow writes integral floats without '.0' and changes to exponents at other magnitudes
     # than Python; the digits are the same (both shortest round-trip)
-    integral = pc.invert(pc.match_substring_regex(text, "[.en]"))
-    text = pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
+    has_point = pc.match_substring(text, ".").fill_null(True)
+    has_exponent = pc.match_substring(text, "e").fill_null(False)
+    text = pc.if_else(pc.or_(has_point, has_exponent), text, pc.binary_join_element_wise(text, ".0", ""))
     magnitude = np.abs(values)
     with np.errstate(invalid="ignore"):
         odd = ((magnitude < _SHORTEST_FIXED[0]) & (magnitude > 0)) | (magnitude >= _SHORTEST_FIXED[1])
     # pyarrow also writes some 17-digit values with an exponent (-5.6776960612792984e+10)
-    odd = np.flatnonzero(odd | pc.match_substring(text, "e").fill_null(False).to_numpy(zero_copy_only=False)
-                         | np.isinf(values))
+    odd = np.flatnonzero(odd | has_exponent.to_numpy(zero_copy_only=False) | np.isinf(values))
     if odd.size:  # few: Python's own text for them
         patch = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
         patch[odd] = [repr(float(values[i])) for i in odd]
