@@ -504,11 +504,12 @@ def _is_calendar_date(value: str, strformat: str) -> bool:
 def codes(series: pd.Series, words: Mapping[str, int], unknown: int) -> tuple[np.ndarray, np.ndarray]:
     """(codes with `unknown` (negative) where empty or not a known word, unreadable mask), mapping each
     distinct text once rather than every row. `words` are folded (see `fold`)."""
-    positions, distinct = pd.factorize(key_text(series))
+    positions, distinct = pd.factorize(text(series))
+    distinct = [clean_key(word) for word in distinct]  # as key_text, on the few distinct words only
     mapped = np.array([words.get(fold(word), UNREADABLE_CODE) for word in distinct] + [unknown], dtype=np.int16)
     found = mapped[positions]  # factorize marks missing values -1: the appended `unknown`
-    empty_position = next((i for i, word in enumerate(distinct) if str(word) == ""), None)
-    empty = positions == empty_position if empty_position is not None else np.zeros(len(series), bool)
+    empty_positions = [i for i, word in enumerate(distinct) if word == ""]
+    empty = np.isin(positions, empty_positions)
     unreadable = (found == UNREADABLE_CODE) & ~empty
     return np.where(found < 0, unknown, found).astype(np.int8), unreadable
 
@@ -520,7 +521,8 @@ def labels(series: pd.Series | None, n: int, canonical: str | None = None,
     is a problem, its value not shown."""
     if series is None:
         return np.full(n, "", dtype=object)
-    positions, distinct = pd.factorize(key_text(series))  # few distinct names, many rows
+    positions, distinct = pd.factorize(text(series))  # few distinct names, many rows
+    distinct = [clean_key(name) for name in distinct]  # as key_text: NFC and NFD spellings become one
     if collect is not None:
         for code, name in enumerate(distinct):
             if len(str(name).encode("utf-8")) > MAX_LABEL_BYTES:

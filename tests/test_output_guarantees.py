@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 
 from tjenestemandspension.actuarial.manifest import MANIFEST
 from tjenestemandspension.actuarial.member_register import read_member_table
-from tjenestemandspension.actuarial.output import check_output_folder, output_folder, release_output_folders
 from tjenestemandspension.actuarial.run import run_valuation
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.main import app
@@ -98,6 +97,8 @@ def test_two_runs_into_one_folder_exactly_one_wins_and_nothing_is_lost(registers
 
 
 def test_a_folder_that_appears_while_writing_is_not_replaced(tmp_path):
+    from tjenestemandspension.actuarial.output import check_output_folder, output_folder, release_output_folders
+
     out = tmp_path / "out"
     try:
         check_output_folder(out, force=False)
