@@ -105,7 +105,9 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     probability, spouse_sex, spouse_age = spouses.probability, spouses.sex, spouses.age_months
     weight = 1.0 - register.state_share - register.insured_share
 
-    has_spouse_value = (probability > 0) & ((b.spouse_before > 0) | (b.spouse_after > 0))
+    su_pre, su_post = b.spouse_supplement_before, b.spouse_supplement_after
+    has_spouse_value = (probability > 0) & ((b.spouse_before > 0) | (b.spouse_after > 0)
+                                            | (su_pre > 0) | (su_post > 0))
 
     # --- cohorts: one survival row per distinct (sex, age in months) -----------------
     all_sex = np.concatenate([register.sex, spouse_sex[has_spouse_value]]).astype(np.int64)
@@ -161,10 +163,13 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     if who.size:
         covered = _SpouseCover(status=status[who], member_cohort=cohort[who], spouse_cohort=spouse_cohort[who],
                                start=start[who], probability=probability[who], before=b.spouse_before[who],
-                               after=b.spouse_after[who], weight=weight[who], flow_rows=spouse_rows)
+                               after=b.spouse_after[who], weight=weight[who], flow_rows=spouse_rows,
+                               supplement_before=su_pre[who], supplement_after=su_post[who],
+                               supplement_end=np.clip(spouses.supplement_end[who], 0, HORIZON_MONTHS))
         cohorts = _Cohorts(survival=survival, annuity=annuity, value_factors=v, age_months=cohort_age)
-        pv, monthly_joint, n_pairs = _spouse_pensions(covered, cohorts, flows)
+        pv, pv_su, monthly_joint, n_pairs = _spouse_pensions(covered, cohorts, flows)
         pv_spouse[who] = pv
+        pv_supplement[who] += pv_su
     monthly = flows.expected(survival) + monthly_joint
     monthly *= indexation(inflation, np.arange(GRID) / 12.0)
 
@@ -274,11 +279,15 @@ class _SpouseCover:
     after: np.ndarray  # SB_post
     weight: np.ndarray  # the kommune's share, 1 − state share − insured share
     flow_rows: np.ndarray  # their rows of the spouse-survival flows
+    supplement_before: np.ndarray  # SU_pre (§9.1)
+    supplement_after: np.ndarray  # SU_post
+    supplement_end: np.ndarray  # L: the spouse's supplement is paid at t_l, l ≤ L
 
 
 def _spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts,
-                     flows: "_SurvivalFlows") -> tuple[np.ndarray, np.ndarray, int]:
-    """Present value and expected payments of the spouse pensions of the persons covered.
+                     flows: "_SurvivalFlows") -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Present value and expected payments of the spouse pensions of the persons covered,
+    and of the spouse's supplement (§9.1).
 
     With m = min(k, k_A − 1), the spouse is paid at t_k if alive, after the member died
     before t_k: SB_pre if the death came before pension start, SB_post after. Split at
@@ -288,24 +297,43 @@ def _spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts,
       12·PV/p = SB_pre·(A_sp[1] − A_sp[k_A] − J[1] + J[k_A])
               + (SB_pre·(1 − S_m(k_A−1)) + SB_post·S_m(k_A−1))·A_sp[k_A] − SB_post·J[k_A]
 
+    The spouse's supplement is the same bracket with SU_pre / SU_post, paid only at
+    t_l, l ≤ L (the spouse's months before state pension age): with e1 = min(k_A, L + 1)
+    and e2 = max(k_A, L + 1),
+
+      12·PV_su/p = SU_pre·(A_sp[1] − A_sp[e1] − J[1] + J[e1])
+                 + (SU_pre·(1 − S_m(k_A−1)) + SU_post·S_m(k_A−1))·(A_sp[k_A] − A_sp[e2])
+                 − SU_post·(J[k_A] − J[e2])
+
     The spouse-survival part of the expected payments goes into `flows`; the joint part
     is returned by status.
 
     J depends on the pair (member cohort, spouse cohort). Pairs are processed in chunks
     of similar joint horizon (the months before either reaches 120), each chunk only as
-    wide as its longest horizon. For retired members k_A = 1 and SB_pre = 0, so only
-    J[1] is needed: a weighted sum, no suffix sums.
+    wide as its longest horizon. For retired members k_A = 1 and SB_pre = 0, so without
+    a supplement only J[1] is needed: a weighted sum, no suffix sums.
     """
     st, cm, cs, ka = covered.status, covered.member_cohort, covered.spouse_cohort, covered.start
     p, pre, post, w = covered.probability, covered.before, covered.after, covered.weight
+    su_pre, su_post = covered.supplement_before, covered.supplement_after
     survival, annuity, v = cohorts.survival, cohorts.annuity, cohorts.value_factors
     member_alive_at_start = survival[cm, ka - 1]
     after_start = pre * (1.0 - member_alive_at_start) + post * member_alive_at_start
+    su_after_start = su_pre * (1.0 - member_alive_at_start) + su_post * member_alive_at_start
+    with_supplement = (su_pre > 0) | (su_post > 0)
+    su_stop = np.minimum(covered.supplement_end + 1, SENTINEL)
+    e1 = np.minimum(ka, su_stop)
+    e2 = np.maximum(ka, su_stop)
 
     # spouse-survival part: p·w·(SB_pre before k_A, after_start from k_A)·S_sp
     amount = p * w / 12.0
     flows.add_rate(covered.flow_rows, np.ones_like(ka), amount * pre)
     flows.add_rate(covered.flow_rows, ka, amount * (after_start - pre))
+    if np.any(with_supplement):
+        flows.add_rate(covered.flow_rows, np.ones_like(ka), amount * su_pre)
+        flows.add_rate(covered.flow_rows, e1, -amount * su_pre)
+        flows.add_rate(covered.flow_rows, ka, amount * su_after_start)
+        flows.add_rate(covered.flow_rows, e2, -amount * su_after_start)
 
     # distinct pairs (status, member cohort, spouse cohort), ordered by status, then horizon
     n_cohorts = survival.shape[0]
@@ -333,6 +361,8 @@ def _spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts,
 
     joint_at_1 = np.zeros(ka.size)
     joint_at_start = np.zeros(ka.size)
+    joint_at_e1 = np.zeros(ka.size)
+    joint_at_e2 = np.zeros(ka.size)
     monthly = np.zeros((N_STATUS, GRID))
     for number, (first, last) in enumerate(chunks):
         chunk_pairs = order[first:last]
@@ -341,7 +371,7 @@ def _spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts,
         members = persons_of(number, first, last)
         local = person_rank[members] - first
         chunk_status = int(pair_status[chunk_pairs[0]])
-        if chunk_status == STATUS_RETIRED:
+        if chunk_status == STATUS_RETIRED and not np.any(with_supplement[members]):
             joint_at_1[members] = (joint[:, 1:] * v[1:width]).sum(axis=1)[local]
             joint_at_start[members] = joint_at_1[members]
             weights = np.bincount(local, weights=amount[members] * post[members], minlength=last - first)
@@ -353,18 +383,33 @@ def _spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts,
         # −p·w·(SB_pre before k_A, SB_post from k_A)·S_m·S_sp
         size = (last - first) * (width + 1)
         cells = local * (width + 1)
-        changes = np.bincount(np.concatenate([cells + 1, cells + np.minimum(ka[members], width)]),
-                              weights=np.concatenate([amount[members] * pre[members],
-                                                      amount[members] * (post[members] - pre[members])]),
-                              minlength=size)
-        rate = np.cumsum(changes.reshape(last - first, width + 1)[:, :width], axis=1)
+        at_1, at_start = cells + 1, cells + np.minimum(ka[members], width)
+        changes = [(at_1, amount[members] * pre[members]),
+                   (at_start, amount[members] * (post[members] - pre[members]))]
+        if np.any(with_supplement[members]):
+            joint_at_e1[members] = joint_annuity[local, np.minimum(e1[members], width - 1)]
+            joint_at_e2[members] = joint_annuity[local, np.minimum(e2[members], width - 1)]
+            # −p·w·(SU_pre from 1 to e1, SU_post from k_A to e2)·S_m·S_sp
+            changes += [(at_1, amount[members] * su_pre[members]),
+                        (cells + np.minimum(e1[members], width), -amount[members] * su_pre[members]),
+                        (at_start, amount[members] * su_post[members]),
+                        (cells + np.minimum(e2[members], width), -amount[members] * su_post[members])]
+        rate_changes = np.bincount(np.concatenate([c for c, _ in changes]),
+                                   weights=np.concatenate([a for _, a in changes]), minlength=size)
+        rate = np.cumsum(rate_changes.reshape(last - first, width + 1)[:, :width], axis=1)
         monthly[chunk_status, :width] -= (rate * joint).sum(axis=0)
 
     spouse_annuity_1 = annuity[cs, 1]
     spouse_annuity_start = annuity[cs, ka]
     pv = p / 12.0 * (pre * (spouse_annuity_1 - spouse_annuity_start - joint_at_1 + joint_at_start)
                      + after_start * spouse_annuity_start - post * joint_at_start)
-    return pv, monthly, int(pair_keys.size)
+    pv_supplement = np.zeros(ka.size)
+    if np.any(with_supplement):
+        pv_supplement = p / 12.0 * (
+            su_pre * (spouse_annuity_1 - annuity[cs, e1] - joint_at_1 + joint_at_e1)
+            + su_after_start * (spouse_annuity_start - annuity[cs, e2])
+            - su_post * (joint_at_start - joint_at_e2))
+    return pv, pv_supplement, monthly, int(pair_keys.size)
 
 
 def _chunks(pair_status: np.ndarray, horizon: np.ndarray) -> list[tuple[int, int]]:

@@ -25,7 +25,7 @@ from tjenestemandspension.actuarial.register import (
     UNKNOWN,
     Register,
 )
-from tjenestemandspension.dates import completed_months
+from tjenestemandspension.dates import completed_months, shift_months
 from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN
 from tjenestemandspension.rounding import round_half_up, whole_years
 
@@ -171,6 +171,12 @@ class Benefits:
     spouse_before: np.ndarray  # SB_pre: spouse pension on death before pension start
     spouse_after: np.ndarray  # SB_post: spouse pension on death after it
     child_end: np.ndarray  # last month k of a child's pension
+    spouse_supplement_before: np.ndarray  # SU_pre (§9.1), yearly; 0 unless the early supplement is valued
+    spouse_supplement_after: np.ndarray  # SU_post (§9.1), yearly
+    entitled: np.ndarray  # bool: the old-age values exist (members: 10 years at pension start)
+    salary: np.ndarray  # the salary the benefit is computed on (0 where not entitled)
+    salary_given: np.ndarray  # the register's salary, entitled or not (ill-health pensions test their own service)
+    earliest_payout_age: np.ndarray  # the §3 table (birth and hire date), NaN for payees
 
 
 def benefits(rules: BenefitRules, register: Register, age_months: np.ndarray) -> Benefits:
@@ -191,6 +197,12 @@ def benefits(rules: BenefitRules, register: Register, age_months: np.ndarray) ->
     spouse_before = np.zeros(n_persons)
     spouse_after = np.zeros(n_persons)
     child_end = np.zeros(n_persons, dtype=np.int64)
+    supplement_before = np.zeros(n_persons)
+    supplement_after = np.zeros(n_persons)
+    entitled_all = np.zeros(n_persons, dtype=bool)
+    salary_all = np.zeros(n_persons)
+    salary_given_all = np.zeros(n_persons)
+    payout_all = np.full(n_persons, np.nan)
 
     # --- active and deferred members ----------------------------------------------------
     m = np.flatnonzero((status == STATUS_ACTIVE) | (status == STATUS_DEFERRED))
@@ -198,8 +210,8 @@ def benefits(rules: BenefitRules, register: Register, age_months: np.ndarray) ->
     birth = register.birth_date[m]
     a0 = age_months[m]
     given_age = register.pension_age[m]
-    age = np.where(np.isnan(given_age),
-                   rules.earliest_payout_age(birth, register.hire_date[m]) + rules.offset_years, given_age)
+    payout = rules.earliest_payout_age(birth, register.hire_date[m])
+    age = np.where(np.isnan(given_age), payout + rules.offset_years, given_age)
     state_age = rules.state_pension_age(birth)
 
     service = register.service_years[m]
@@ -212,6 +224,7 @@ def benefits(rules: BenefitRules, register: Register, age_months: np.ndarray) ->
 
     salary = register.projected_salary[m]
     salary = np.where(np.isnan(salary), register.pensionable_salary[m], salary)
+    salary_given_all[m] = salary
     salary = np.where(entitled, salary, 0.0)
     pct = rules.pension_percentage(n)
     member_reduction = rules.reduction(age, birth_years(birth), state_age)
@@ -222,6 +235,11 @@ def benefits(rules: BenefitRules, register: Register, age_months: np.ndarray) ->
         supplement_rate[m] = np.where(age < rules.supplement_halved_below_age, 0.5 * supplement, supplement)
         # paid while the month starts before state pension age: a0 + k − 1 < 12·SPA
         supplement_end[m] = round_half_up(12.0 * state_age) - a0
+        # the spouse's supplement (§9.1): on max(n, 15) years on death in service, else on n
+        full, most = rules.early_supplement_full, rules.max_service_years
+        on_death_in_service = full * np.minimum(np.maximum(n, rules.spouse_min_service_years), most) / most
+        supplement_before[m] = np.where(entitled, np.where(active, on_death_in_service, full * n / most), 0.0)
+        supplement_after[m] = np.where(entitled, full * n / most, 0.0)
 
     # on death in service at least `spouse_min_service_years` count
     death_in_service = (rules.spouse_fraction
@@ -237,6 +255,9 @@ def benefits(rules: BenefitRules, register: Register, age_months: np.ndarray) ->
     benefit[m] = member_unreduced * (1.0 - member_reduction)
     unreduced[m] = member_unreduced
     lump_sum[m] = np.where(n >= rules.lump_sum_service_years, rules.lump_sum_fraction * salary, 0.0)
+    entitled_all[m] = entitled
+    salary_all[m] = salary
+    payout_all[m] = payout
 
     # --- pensions in payment ----------------------------------------------------------------
     payees = np.flatnonzero(status >= STATUS_RETIRED)
@@ -244,13 +265,20 @@ def benefits(rules: BenefitRules, register: Register, age_months: np.ndarray) ->
     retired = payees[status[payees] == STATUS_RETIRED]
     unreduced[retired] = register.annual_pension[retired]
     spouse_after[retired] = rules.spouse_fraction * register.annual_pension[retired]
+    if rules.early_supplement_full > 0:  # §9.1: a retired row's spouse supplement needs its service_years
+        retired_service = np.minimum(whole_years(np.nan_to_num(register.service_years[retired], nan=0.0)),
+                                     rules.max_service_years)
+        supplement_after[retired] = rules.early_supplement_full * retired_service / rules.max_service_years
     # a child is paid at t_k while a0 + k < 12·end age
     children = payees[status[payees] == STATUS_CHILD]
     child_end[children] = 12 * rules.child_pension_end_age - 1 - age_months[children]
     return Benefits(pension_age=pension_age, start=start, service_whole_years=whole_service,
                     pension_percentage=percentage, reduction=reduction, benefit=benefit, unreduced=unreduced,
                     lump_sum=lump_sum, supplement_rate=supplement_rate, supplement_end=supplement_end,
-                    spouse_before=spouse_before, spouse_after=spouse_after, child_end=child_end)
+                    spouse_before=spouse_before, spouse_after=spouse_after, child_end=child_end,
+                    spouse_supplement_before=supplement_before, spouse_supplement_after=supplement_after,
+                    entitled=entitled_all, salary=salary_all, salary_given=salary_given_all,
+                    earliest_payout_age=payout_all)
 
 
 @dataclass(frozen=True)
@@ -261,6 +289,7 @@ class SpouseAssumptions:
     probability: np.ndarray  # p: 1 or 0 where the register says, else the basis' by sex
     sex: np.ndarray  # the register's, else the opposite of the member's
     age_months: np.ndarray  # from the spouse's birth date, else the member's ± the age difference
+    supplement_end: np.ndarray  # last month l before the spouse's state pension age (§9.1)
 
 
 def spouse_assumptions(rules: BenefitRules, register: Register, age_months: np.ndarray,
@@ -276,4 +305,10 @@ def spouse_assumptions(rules: BenefitRules, register: Register, age_months: np.n
     given = ~np.isnat(register.spouse_birth_date)
     spouse_age = collective_age.copy()
     spouse_age[given] = completed_months(register.spouse_birth_date[given], valuation_date)
-    return SpouseAssumptions(probability=probability, sex=spouse_sex, age_months=spouse_age)
+    # the spouse's supplement is paid while a0_sp + l − 1 < round(12·SPA_sp), SPA_sp by the
+    # spouse's birth date: given, or the member's shifted by the age difference (§8)
+    spouse_birth = shift_months(register.birth_date, np.where(register.sex == SEX_MEN, shift, -shift))
+    spouse_birth[given] = register.spouse_birth_date[given]
+    supplement_end = round_half_up(12.0 * rules.state_pension_age(spouse_birth)) - spouse_age
+    return SpouseAssumptions(probability=probability, sex=spouse_sex, age_months=spouse_age,
+                             supplement_end=supplement_end)

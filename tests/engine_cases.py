@@ -48,6 +48,14 @@ EDGE_CASES = [
     # active born 1959 first half (payout 60.5) hired after 2007, death in service spouse on 15 years
     dict(person_id="E15", birth_date="1959-04-10", sex="M", status="active", service_years=11.0,
          pensionable_salary=410000, hire_date="2013-05-01"),
+    # §9.1: retired rows with service_years have a spouse's supplement (individual and collective spouse)
+    dict(person_id="E16", birth_date="1956-03-31", sex="M", status="retired", annual_pension=260000,
+         service_years=30.6, married="true", spouse_birth_date="1963-08-31", spouse_sex="K"),
+    dict(person_id="E17", birth_date="1962-10-31", sex="K", status="retired", annual_pension=210000,
+         service_years=41.0),
+    # §9.1: the spouse reaches state pension age before the member's pension starts (L < k_A)
+    dict(person_id="E18", birth_date="1975-05-20", sex="K", status="active", service_years=20.0,
+         pensionable_salary=450000, married="true", spouse_birth_date="1958-02-28", spouse_sex="M"),
 ]
 
 

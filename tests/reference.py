@@ -29,6 +29,15 @@ def round_half_up(x: float) -> int:
     return math.floor(x + 0.5 + 1e-9)
 
 
+def shift_months(date: dt.date, months: int) -> dt.date:
+    """The date moved by whole calendar months, the day clamped to the month's end."""
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return dt.date(year, month, min(date.day, (next_first - dt.timedelta(days=1)).day))
+
+
 def table_age(birth: dt.date, table) -> float:
     age = table[0][1]
     for born_from, value in table:
@@ -133,6 +142,11 @@ class Reference:
             n = None
             SB_pre = 0.0
             SB_post = b["spouse.fraction"] * B_u
+            # §9.1/§9.4: the spouse's supplement only with the row's service_years, no 10-year test
+            SU_pre = 0.0
+            SU_post = 0.0
+            if p.get("service_years") is not None:
+                SU_post = b["supplement.early_supplement_full"] * min(whole(p["service_years"]), 37) / 37
         else:
             if p.get("pension_age") is not None:
                 A = p["pension_age"]
@@ -168,6 +182,10 @@ class Reference:
                 SB_post = b["spouse.fraction"] * B_u
             else:
                 SB_pre = SB_post = b["spouse.fraction_deferred"] * B_u
+                n_sp = n
+            F = b["supplement.early_supplement_full"]
+            SU_pre = F * min(n_sp, 37) / 37
+            SU_post = F * min(n, 37) / 37
         out.update(pension_age=A, k_A=k_A, annual_benefit=B)
 
         out["pv_own"] = sum(B / 12 * self.v(k) * S[k] for k in range(k_A, HORIZON + 1))
@@ -190,20 +208,27 @@ class Reference:
             prob = 0.0
         else:
             prob = b["spouse.marriage_probability_men"] if sex == 0 else b["spouse.marriage_probability_women"]
-        if prob == 0 or (SB_pre == 0 and SB_post == 0):
+        if prob == 0 or (SB_pre == 0 and SB_post == 0 and SU_pre == 0 and SU_post == 0):
             return out
         spouse_sex = {"M": 0, "K": 1, "F": 1}.get(p.get("spouse_sex") or "", 1 - sex)
         if p.get("spouse_birth_date") is not None:
             a0_sp = completed_months(p["spouse_birth_date"], V)
+            spouse_birth = p["spouse_birth_date"]
         else:
             shift = round_half_up(12 * b["spouse.age_difference_years"])
             a0_sp = a0 - shift if sex == 0 else a0 + shift
+            spouse_birth = shift_months(p["birth_date"], shift if sex == 0 else -shift)
+        spa_sp = table_age(spouse_birth, b["pension_age.state_pension_age_table"])
         S_sp = self.survival(spouse_sex, a0_sp)
         total = 0.0
+        supplement = 0.0
         for k in range(1, HORIZON + 2):
             m = min(k, k_A - 1)
             total += self.v(k) * S_sp[k] * (SB_pre * (1 - S[m]) + SB_post * (S[m] - S[k])) / 12
+            if a0_sp + k - 1 < round_half_up(12 * spa_sp):  # §9.1: before the spouse's state pension age
+                supplement += self.v(k) * S_sp[k] * (SU_pre * (1 - S[m]) + SU_post * (S[m] - S[k])) / 12
         out["pv_spouse"] = prob * total
+        out["pv_supplement"] += prob * supplement
         return out
 
 

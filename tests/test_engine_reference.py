@@ -101,3 +101,17 @@ def test_chunked_spouse_pairs_give_the_same_values(frame, monkeypatch, cells):
     assert whole.n_spouse_pairs > 20
     np.testing.assert_allclose(chunked.persons["pv_spouse"], whole.persons["pv_spouse"], rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(chunked.cashflows["total"], whole.cashflows["total"], rtol=1e-12, atol=1e-6)
+
+
+def test_spouse_supplement_needs_the_early_supplement_and_a_retired_rows_service(frame):
+    """§9.1: F = 0 values no supplement at all; with F > 0 a retired row has one only
+    when the register gives its service_years, and the spouse pension does not move."""
+    off = load_basis()
+    on = load_basis(overrides=["supplement.early_supplement_full=24000"])
+    without = value(register_from_frame(frame, off.valuation_date), resolve_assumptions(off)).persons
+    with_ = value(register_from_frame(frame, on.valuation_date), resolve_assumptions(on)).persons
+    assert (without["pv_supplement"] == 0).all()
+    np.testing.assert_allclose(with_["pv_spouse"], without["pv_spouse"], rtol=1e-12, atol=1e-9)
+    p = with_.set_index("person_id")
+    assert p.loc["E16", "pv_supplement"] > 0 and p.loc["E17", "pv_supplement"] > 0
+    assert p.loc["E07", "pv_supplement"] == 0  # retired, no service_years
