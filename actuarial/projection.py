@@ -39,7 +39,7 @@ from tjenestemandspension.actuarial.register import (
     STATUS_SPOUSE,
     Register,
 )
-from tjenestemandspension.actuarial.rules import BenefitRules, benefits, spouse_assumptions
+from tjenestemandspension.actuarial.rules import BenefitRules, benefits, spouse_assumptions, state_division
 from tjenestemandspension.curves import DiscountCurve
 from tjenestemandspension.dates import completed_months, is_month_end
 from tjenestemandspension.mortality import HORIZON_MONTHS, MortalityBasis
@@ -81,6 +81,9 @@ class PersonValues:
     pv_supplement: np.ndarray
     pv_spouse: np.ndarray
     pv_child: np.ndarray
+    pv_own_before_takeover: np.ndarray  # §9.3: the kommune's part of a take-over row (NaN on other rows)
+    state_share: np.ndarray  # of pv_total (given, or from a cap), 0 on take-over rows
+    insured_share: np.ndarray  # of pv_total, or of the kommune's part on take-over rows
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,10 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     b = benefits(rules, register, age_months)
     spouses = spouse_assumptions(rules, register, age_months, valuation_date)
     probability, spouse_sex, spouse_age = spouses.probability, spouses.sex, spouses.age_months
-    weight = 1.0 - register.state_share - register.insured_share
+    division = state_division(register, b, age_months, SENTINEL)
+    takeover = division.takeover
+    # the kommune's share of every payment; take-over rows pay only their own pension before X (below)
+    weight = np.where(takeover, 0.0, 1.0 - division.state_share - division.insured_share)
 
     su_pre, su_post = b.spouse_supplement_before, b.spouse_supplement_after
     has_spouse_value = (probability > 0) & ((b.spouse_before > 0) | (b.spouse_after > 0)
@@ -136,6 +142,12 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
         supplement_stop = np.clip(np.maximum(start, b.supplement_end + 1), 1, SENTINEL)
         pv_supplement = b.supplement_rate / 12.0 * (annuity[cohort, start] - annuity[cohort, supplement_stop])
 
+    # §9.3: the kommune's part of a take-over row, the own pension paid at t_k, k ≤ takeover_end
+    takeover_stop = np.clip(np.maximum(start, division.takeover_end + 1), 1, SENTINEL)
+    pv_own_before_takeover = np.where(takeover, b.benefit / 12.0 * (annuity[cohort, start]
+                                                                   - annuity[cohort, takeover_stop]), np.nan)
+    pv_own_before_takeover[takeover & (status >= STATUS_SPOUSE)] = 0.0
+
     pv_spouse = np.where(status == STATUS_SPOUSE, b.benefit / 12.0 * annuity[cohort, 1], 0.0)
     child_stop = np.clip(b.child_end + 1, 1, SENTINEL)
     pv_child = np.where(status == STATUS_CHILD,
@@ -156,6 +168,11 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     flows.add_rate(rows, b.supplement_end + 1, -supplement / 12.0 * weight)
     flows.add_rate(rows, b.child_end + 1, np.where(status == STATUS_CHILD, -b.benefit / 12.0 * weight, 0.0))
     flows.add_point(rows, start, b.lump_sum * weight)
+    if np.any(takeover):
+        kommune_own = np.where(takeover & (status < STATUS_SPOUSE), b.benefit / 12.0 * (1.0 - division.insured_share),
+                               0.0)
+        flows.add_rate(rows, start, kommune_own)
+        flows.add_rate(rows, takeover_stop, -kommune_own)
 
     # --- spouse pensions of members and retired ---------------------------------------
     monthly_joint = np.zeros((N_STATUS, GRID))
@@ -189,6 +206,9 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
         pv_supplement=pv_supplement,
         pv_spouse=pv_spouse,
         pv_child=pv_child,
+        pv_own_before_takeover=pv_own_before_takeover,
+        state_share=division.state_share,
+        insured_share=division.insured_share,
     )
     return Projection(persons=persons, monthly_payments=monthly, value_factors=v,
                       n_cohorts=int(cohort_sex.size), n_spouse_pairs=n_pairs)
@@ -236,7 +256,9 @@ class _SurvivalFlows:
             return np.zeros((self.row_keys.size, GRID + 1))
         cells = np.concatenate([c for c, _ in parts])
         amounts = np.concatenate([a for _, a in parts])
-        return np.bincount(cells, weights=amounts, minlength=size).reshape(self.row_keys.size, GRID + 1)
+        # float even when no payment is left (numpy counts an empty histogram in integers)
+        histogram = np.bincount(cells, weights=amounts, minlength=size).astype(float, copy=False)
+        return histogram.reshape(self.row_keys.size, GRID + 1)
 
     def expected(self, survival: np.ndarray) -> np.ndarray:
         amounts = np.cumsum(self._histogram(self._rate_changes)[:, :GRID], axis=1)

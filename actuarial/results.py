@@ -38,8 +38,13 @@ def person_frame(register: Register, projection: Projection) -> pd.DataFrame:
     values = projection.persons
     pv_total = (values.pv_own + values.pv_lump_sum + values.pv_supplement + values.pv_spouse
                 + values.pv_child)
-    state_part = pv_total * register.state_share
-    insured_part = pv_total * register.insured_share
+    state_part = pv_total * values.state_share
+    insured_part = pv_total * values.insured_share
+    takeover = ~np.isnan(values.pv_own_before_takeover)
+    if np.any(takeover):  # §9.3: the kommune's part is the own pension before the take-over age
+        kommune = values.pv_own_before_takeover[takeover]
+        state_part[takeover] = pv_total[takeover] - kommune
+        insured_part[takeover] = kommune * values.insured_share[takeover]
     return pd.DataFrame({
         # object columns as they are: converting a million ids to pandas strings costs more
         # than the whole projection

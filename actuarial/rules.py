@@ -22,6 +22,7 @@ from tjenestemandspension.actuarial.register import (
     STATUS_CHILD,
     STATUS_DEFERRED,
     STATUS_RETIRED,
+    STATUS_SPOUSE,
     UNKNOWN,
     Register,
 )
@@ -312,3 +313,38 @@ def spouse_assumptions(rules: BenefitRules, register: Register, age_months: np.n
     supplement_end = round_half_up(12.0 * rules.state_pension_age(spouse_birth)) - spouse_age
     return SpouseAssumptions(probability=probability, sex=spouse_sex, age_months=spouse_age,
                              supplement_end=supplement_end)
+
+
+@dataclass(frozen=True)
+class StateDivision:
+    """What of each person's value is the state's (docs/specification.md §5 and §9.3).
+
+    Rows with a take-over age: the kommune's part is the own pension (ill-health pension
+    included) paid at t_k, k ≤ `takeover_end`, and the insured share applies to that part;
+    all else is the state's. Other rows: `state_share` (given, or min(1, cap / salary))
+    and `insured_share` of the whole value, the insured share at most what is not the
+    state's."""
+
+    takeover: np.ndarray  # bool
+    takeover_end: np.ndarray  # last month k the kommune pays (take-over rows), else the sentinel
+    state_share: np.ndarray  # of pv_total, 0 on take-over rows
+    insured_share: np.ndarray  # of pv_total, or of the kommune's part on take-over rows
+
+
+def state_division(register: Register, b: Benefits, age_months: np.ndarray, sentinel: int) -> StateDivision:
+    status = register.status
+    takeover = ~np.isnan(register.state_takeover_age)
+    end = np.full(len(register), sentinel, dtype=np.int64)
+    # paid at t_k while a0 + k < round(12·X); spouse and child rows are wholly the state's
+    end[takeover] = round_half_up(12.0 * register.state_takeover_age[takeover]) - age_months[takeover] - 1
+    end[takeover & (status >= STATUS_SPOUSE)] = 0
+    share = register.state_share.copy()
+    cap = np.where(status == STATUS_RETIRED, register.state_cap_pension, register.state_cap_salary)
+    base = np.where(status == STATUS_RETIRED, register.annual_pension, b.salary_given)
+    capped = ~np.isnan(cap)
+    # min(1, cap / salary); a salary of 0 has nothing above the cap
+    share[capped] = np.where(base[capped] > cap[capped], cap[capped] / np.where(base[capped] > 0, base[capped], 1.0),
+                             1.0)
+    share[takeover] = 0.0
+    insured = np.where(takeover, register.insured_share, np.minimum(register.insured_share, 1.0 - share))
+    return StateDivision(takeover=takeover, takeover_end=end, state_share=share, insured_share=insured)

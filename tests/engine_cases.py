@@ -67,6 +67,20 @@ def engine_register(n_synthetic: int = 300, seed: int = 11) -> pd.DataFrame:
     collective = (synthetic["status"] == "retired") & (np.arange(len(synthetic)) % 2 == 0)
     for column in ("married", "spouse_birth_date", "spouse_sex"):
         synthetic.loc[collective, column] = ""
+    # §9.3: a take-over age on every ninth row (all statuses), caps on others (instead of state_share)
+    row = np.arange(len(synthetic))
+    status = synthetic["status"]
+    for column in ("state_takeover_age", "state_cap_salary", "state_cap_pension"):
+        synthetic[column] = np.nan
+    takeover = row % 9 == 1
+    synthetic.loc[takeover, "state_takeover_age"] = np.where(row[takeover] % 2 == 0, 63.5, 67.25)
+    salary = synthetic["pensionable_salary"]
+    cap_salary = (row % 9 == 4) & status.isin(["active", "deferred"])
+    synthetic.loc[cap_salary, "state_cap_salary"] = np.round(np.where(row[cap_salary] % 2 == 0, 0.8, 1.1)
+                                                             * salary[cap_salary], 2)
+    cap_pension = (row % 9 == 4) & (status == "retired")
+    synthetic.loc[cap_pension, "state_cap_pension"] = np.round(0.7 * synthetic.loc[cap_pension, "annual_pension"], 2)
+    synthetic.loc[takeover | cap_salary | cap_pension, "state_share"] = np.nan
     edge = pd.DataFrame(EDGE_CASES)
     frame = pd.concat([synthetic, edge], ignore_index=True)
     text_columns = ["hire_date", "married", "spouse_birth_date", "spouse_sex", "unit", "municipality"]

@@ -113,6 +113,33 @@ class Reference:
 
     # --- one person ---------------------------------------------------------------------
     def value(self, p: dict) -> dict:
+        """The components, and the state's, the insured and the kommune's parts (§5, §9.3)."""
+        out = self._components(p)
+        total = sum(out[c] for c in ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child",
+                                     "pv_ill_health"))
+        insured = p.get("insured_share") or 0.0
+        if p.get("state_takeover_age") is not None:
+            # the kommune pays the own pension (ill-health pension included) at t_k, a0 + k < round(12·X)
+            kommune = out["kommune_own"]
+            out.update(state_part=total - kommune, insured_part=insured * kommune)
+        else:
+            share = p.get("state_share") or 0.0
+            cap = p.get("state_cap_pension") if p["status"] == "retired" else p.get("state_cap_salary")
+            if cap is not None:
+                salary = out["salary"]
+                share = 1.0 if salary <= cap else cap / salary
+            out.update(state_part=share * total, insured_part=min(insured, 1 - share) * total)
+        out["pv_total"] = total
+        out["liability"] = total - out["state_part"] - out["insured_part"]
+        return out
+
+    def _takeover_month(self, p: dict, a0: int) -> int:
+        """Own payments at t_k count for the kommune while k < this (§9.3)."""
+        if p.get("state_takeover_age") is None:
+            return HORIZON + 2
+        return round_half_up(12 * p["state_takeover_age"]) - a0
+
+    def _components(self, p: dict) -> dict:
         b = self.b
         V = self.V
         status = p["status"]
@@ -120,7 +147,7 @@ class Reference:
         a0 = completed_months(p["birth_date"], V)
         S = self.survival(sex, a0)
         out = dict(pv_own=0.0, pv_lump_sum=0.0, pv_supplement=0.0, pv_spouse=0.0, pv_child=0.0,
-                   pension_age=None, annual_benefit=0.0, k_A=1)
+                   pv_ill_health=0.0, kommune_own=0.0, salary=0.0, pension_age=None, annual_benefit=0.0, k_A=1)
         if status in ("spouse", "child"):
             B = p["annual_pension"]
             out["annual_benefit"] = B
@@ -139,6 +166,7 @@ class Reference:
             k_A = 1
             B_u = B = p["annual_pension"]
             salary = 0.0
+            out["salary"] = B
             n = None
             SB_pre = 0.0
             SB_post = b["spouse.fraction"] * B_u
@@ -164,10 +192,12 @@ class Reference:
             at_start = max(service, service + (A - a0 / 12) * fraction)
             if status == "active" and whole(at_start) < b["benefit.min_service_years"]:
                 out.update(pension_age=A, k_A=k_A)
+                out["salary"] = p["projected_salary"] if p.get("projected_salary") is not None else p["pensionable_salary"]
                 return out
             basis_service = at_start if (status == "active" and b["valuation.active_basis"] == "projected") else service
             n = min(whole(basis_service), ladder[-1][0])
             salary = p["projected_salary"] if p.get("projected_salary") is not None else p["pensionable_salary"]
+            out["salary"] = salary
             B_u = pension_pct(n, ladder) * salary
             reduction = 0.0
             if b["pension_age.early_retirement_reduction"] and A < spa:
@@ -189,6 +219,8 @@ class Reference:
         out.update(pension_age=A, k_A=k_A, annual_benefit=B)
 
         out["pv_own"] = sum(B / 12 * self.v(k) * S[k] for k in range(k_A, HORIZON + 1))
+        takeover = self._takeover_month(p, a0)
+        out["kommune_own"] = sum(B / 12 * self.v(k) * S[k] for k in range(k_A, min(takeover, HORIZON + 1)))
         if status != "retired":
             if n >= b["supplement.lump_sum_service_years"]:
                 out["pv_lump_sum"] = b["supplement.lump_sum_fraction"] * salary * self.v(k_A) * S[k_A]
@@ -262,5 +294,10 @@ def persons_from_frame(frame) -> list[dict]:
             married=None if married is None else str(married).lower() == "true",
             spouse_birth_date=_date(row.get("spouse_birth_date")),
             spouse_sex=_optional(row.get("spouse_sex")),
+            state_share=_optional(row.get("state_share")),
+            insured_share=_optional(row.get("insured_share")),
+            state_takeover_age=_optional(row.get("state_takeover_age")),
+            state_cap_salary=_optional(row.get("state_cap_salary")),
+            state_cap_pension=_optional(row.get("state_cap_pension")),
         ))
     return persons

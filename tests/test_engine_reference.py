@@ -9,7 +9,8 @@ from tjenestemandspension.actuarial import load_basis, register_from_frame, reso
 from reference import Reference, persons_from_frame
 from engine_cases import engine_register
 
-COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child")
+COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_total", "state_part",
+              "insured_part", "liability")
 BASES = {
     "default": [],
     "projected, supplement, 3 % inflation": [
