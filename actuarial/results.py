@@ -15,13 +15,13 @@ from tjenestemandspension.actuarial.table_validation import MAX_SHOWN_NAME_CHARS
 
 PERSON_COLUMNS = (
     "person_id", "status", "pension_age", "annual_benefit", "pv_own", "pv_lump_sum",
-    "pv_supplement", "pv_spouse", "pv_child", "pv_total", "state_part", "insured_part", "liability",
+    "pv_supplement", "pv_spouse", "pv_child", "pv_ill_health", "pv_total", "state_part", "insured_part", "liability",
 )
 EXPLANATORY_COLUMNS = (
     "unit", "municipality", "age_months", "pension_start_month", "service_whole_years",
     "pension_percentage", "reduction", "spouse_probability",
 )
-COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child")
+COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_ill_health")
 AMOUNT_COLUMNS = COMPONENTS + ("pv_total", "state_part", "insured_part", "liability")
 
 NOT_VALUED = (  # docs/specification.md §3, in the working paper's Danish
@@ -38,6 +38,8 @@ def person_frame(register: Register, projection: Projection) -> pd.DataFrame:
     values = projection.persons
     pv_total = (values.pv_own + values.pv_lump_sum + values.pv_supplement + values.pv_spouse
                 + values.pv_child)
+    if np.any(values.pv_ill_health):  # §9.4: pv_total = the first version's sum + pv_ill_health
+        pv_total = pv_total + values.pv_ill_health
     state_part = pv_total * values.state_share
     insured_part = pv_total * values.insured_share
     takeover = ~np.isnan(values.pv_own_before_takeover)
@@ -57,6 +59,7 @@ def person_frame(register: Register, projection: Projection) -> pd.DataFrame:
         "pv_supplement": values.pv_supplement,
         "pv_spouse": values.pv_spouse,
         "pv_child": values.pv_child,
+        "pv_ill_health": values.pv_ill_health,
         "pv_total": pv_total,
         "state_part": state_part,
         "insured_part": insured_part,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.ill_health import StepFunction
 from tjenestemandspension.actuarial.register import (
     STATUS_ACTIVE,
     STATUS_CHILD,
@@ -61,6 +62,9 @@ class BenefitRules:
     supplement_halved_below_age: float
     lump_sum_fraction: float
     lump_sum_service_years: int
+    ill_health_factor: float = 1.0  # §9.2
+    qualified_share: float = 0.0
+    ill_health_mortality_factor: float = 1.0
 
     @property
     def max_service_years(self) -> int:
@@ -98,6 +102,9 @@ class BenefitRules:
             supplement_halved_below_age=basis["supplement.supplement_halved_below_age"],
             lump_sum_fraction=basis["supplement.lump_sum_fraction"],
             lump_sum_service_years=basis["supplement.lump_sum_service_years"],
+            ill_health_factor=basis["ill_health.factor"],
+            qualified_share=basis["ill_health.qualified_share"],
+            ill_health_mortality_factor=basis["ill_health.mortality_factor"],
         )
 
     # --- the rules -------------------------------------------------------------------
@@ -348,3 +355,114 @@ def state_division(register: Register, b: Benefits, age_months: np.ndarray, sent
     share[takeover] = 0.0
     insured = np.where(takeover, register.insured_share, np.minimum(register.insured_share, 1.0 - share))
     return StateDivision(takeover=takeover, takeover_end=end, state_share=share, insured_share=insured)
+
+
+@dataclass(frozen=True)
+class ServiceSteps:
+    """A whole-years service n_k that changes at some months k (§9.2's exit service), for a
+    set of persons: n at k = 1, and the months κ from which it is one year more (or less).
+    `value(n)` turns it into amounts: B_k = Σ of the amount at k = 1 and the changes."""
+
+    first: np.ndarray  # n_1, per person
+    person: np.ndarray  # for each change: the person (index into the set)
+    month: np.ndarray  # κ: from this month on ...
+    after: np.ndarray  # ... the service is this (one more or one less than before)
+    before: np.ndarray
+
+    def amounts(self, value) -> tuple[np.ndarray, np.ndarray]:
+        """(amount at k = 1 per person, the change at each κ) for amounts value(n)."""
+        return value(self.first), value(self.after) - value(self.before)
+
+
+@dataclass(frozen=True)
+class IllHealthService:
+    """§9.2/§9.4 for the actives with ill-health months (1 ≤ k < k_A): the ordinary and the
+    qualified exit service as steps in k, and where each applies."""
+
+    persons: np.ndarray  # indices into the register
+    ordinary: ServiceSteps
+    qualified: ServiceSteps
+    ordinary_stop: np.ndarray  # k_A: ordinary pensions for exits in months k < k_A
+    qualified_stop: np.ndarray  # qualified exits in months k < this (a0 + k < round(12·payout age)), ≤ k_A
+    salary: np.ndarray  # the register's salary (its own 10-year tests, not the old-age entitlement)
+
+
+def _steps(service_at, first_month: np.ndarray, last_month: np.ndarray, most: int, rising: bool) -> ServiceSteps:
+    """The months where whole(service_at(k)) (capped at `most`) changes between the first and
+    the last month: service_at is monotone, found by its own expression at candidate months."""
+    def whole_at(k):
+        return np.minimum(whole_years(service_at(np.arange(k.size), k)), most)
+
+    first = whole_at(first_month)
+    last = np.where(last_month >= first_month, whole_at(np.maximum(last_month, first_month)), first)
+    count = np.abs(last - first).astype(np.int64)
+    person = np.repeat(np.arange(first.size), count)
+    offset = np.arange(person.size) - np.repeat(np.cumsum(count) - count, count)
+    step = 1 if rising else -1
+    after = first[person] + step * (offset + 1)
+    # bisection on k in [first_month, last_month] for the first month whose service reaches `after`
+    low, high = first_month[person].copy(), last_month[person].copy()
+    reached = (lambda n_k, target: n_k >= target) if rising else (lambda n_k, target: n_k <= target)
+    while True:
+        open_ = low < high
+        if not np.any(open_):
+            break
+        middle = (low + high) // 2
+        ok = reached(np.minimum(whole_years(service_at(person, middle)), most), after)
+        high = np.where(open_ & ok, middle, high)
+        low = np.where(open_ & ~ok, middle + 1, low)
+    return ServiceSteps(first=first, person=person, month=low, after=after, before=after - step)
+
+
+def ill_health_service(rules: BenefitRules, register: Register, b: Benefits, age_months: np.ndarray) -> IllHealthService:
+    """The exit service of §9.2 for every active with months before pension start."""
+    persons = np.flatnonzero((register.status == STATUS_ACTIVE) & (b.start > 1))
+    service = register.service_years[persons]
+    fraction = register.employment_fraction[persons]
+    a0 = age_months[persons]
+    stop = b.start[persons]
+    most = rules.max_service_years
+    ones = np.ones(persons.size, dtype=np.int64)
+    if rules.active_basis == "projected":
+        def ordinary_at(who, k):
+            return service[who] + (k / 12.0) * fraction[who]
+    else:
+        def ordinary_at(who, k):
+            return service[who] + 0.0 * k
+    ordinary = _steps(ordinary_at, ones, stop - 1, most, rising=True)
+    payout_months = round_half_up(12.0 * b.earliest_payout_age[persons])
+    qualified_stop = np.clip(payout_months - a0, 1, stop)
+
+    def qualified_at(who, k):
+        return service[who] + np.maximum(0.0, 70.0 - (a0[who] + k) / 12.0)
+
+    qualified = _steps(qualified_at, ones, qualified_stop - 1, most, rising=False)
+    return IllHealthService(persons=persons, ordinary=ordinary, qualified=qualified, ordinary_stop=stop,
+                            qualified_stop=qualified_stop, salary=b.salary_given[persons])
+
+
+def ill_health_terms(rules: BenefitRules, service: IllHealthService) -> tuple[list, list]:
+    """The exit pension B_k and the spouse's supplement after it as step functions of k
+    (§9.4): the ordinary amount in months k < k_A, blended with the qualified one with
+    weight q in months before the earliest payout age; each amount with its own 10-year
+    test. The supplement's terms are empty when the early supplement is not valued."""
+    salary = service.salary
+    least, most = rules.min_service_years, rules.max_service_years
+
+    def pension(n, who):
+        return rules.pension_percentage(n) * np.where(n >= least, salary[who], 0.0)
+
+    def spouse_supplement(n, who):
+        return np.where(n >= least, rules.early_supplement_full * np.minimum(n, most) / most, 0.0)
+
+    def terms(amount):
+        everyone = np.arange(service.persons.size)
+        ordinary, qualified = (
+            StepFunction(base=amount(s.first, everyone), person=s.person, month=s.month,
+                         delta=amount(s.after, s.person) - amount(s.before, s.person))
+            for s in (service.ordinary, service.qualified))
+        q = rules.qualified_share
+        return [(ordinary, service.ordinary_stop, 1.0), (qualified, service.qualified_stop, q),
+                (ordinary, service.qualified_stop, -q)]
+
+    return terms(pension), (terms(spouse_supplement) if rules.early_supplement_full > 0 else [])

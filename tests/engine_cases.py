@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pathlib import Path
+
 from tjenestemandspension.actuarial.synthetic import synthetic_register
+
+ILLUSTRATIVE_INCIDENCE = Path(__file__).resolve().parents[1] / "examples" / "ill_health_incidence_illustrative.csv"
 
 EDGE_CASES = [
     # active with under 10 years at pension start: no pension at all
@@ -56,6 +60,9 @@ EDGE_CASES = [
     # §9.1: the spouse reaches state pension age before the member's pension starts (L < k_A)
     dict(person_id="E18", birth_date="1975-05-20", sex="K", status="active", service_years=20.0,
          pensionable_salary=450000, married="true", spouse_birth_date="1958-02-28", spouse_sex="M"),
+    # §9.4: below 10 years at pension start (no old-age values) but a qualified ill-health pension
+    dict(person_id="E19", birth_date="1995-06-30", sex="K", status="active", service_years=1.0,
+         pensionable_salary=390000, hire_date="2023-08-01", married="true"),
 ]
 
 

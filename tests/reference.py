@@ -59,6 +59,16 @@ def pension_pct(n: int, ladder) -> float:
 class Reference:
     def __init__(self, basis, curve, mortality_values, improvement_values, benchmark_year):
         self.b = basis
+        self.incidence = None  # §9.2: {sex: {age: yearly intensity}} read from the basis' file
+        path = basis["ill_health.incidence_file"]
+        if path is not None:
+            self.incidence = {0: {}, 1: {}}
+            lines = open(path, encoding="utf-8-sig").read().splitlines()
+            for line in lines[1:]:
+                if line.strip():
+                    age, men, women = line.split(";")
+                    self.incidence[0][int(age)] = float(men)
+                    self.incidence[1][int(age)] = float(women)
         self.V = basis["valuation.date"]
         self.curve = curve
         self.mu = mortality_values  # [sex][age]
@@ -91,6 +101,10 @@ class Reference:
         factor = self.b["mortality.factor_men"] if sex == 0 else self.b["mortality.factor_women"]
         improvement = self.r[sex][x] if self.b["mortality.improvements"] else 0.0
         return factor * self.mu[sex][x] * (1 - improvement) ** (year - self.y0)
+
+    def ill_health_intensity(self, sex: int, age: int) -> float:
+        """ι at a completed age: the table's (missing ages 0) times the factor."""
+        return self.b["ill_health.factor"] * self.incidence[sex].get(age, 0.0)
 
     def survival(self, sex: int, a0: int) -> list[float]:
         """S(t_k) for k = 0..HORIZON+1, zero for months starting at or after age 120."""
@@ -160,7 +174,11 @@ class Reference:
             return out
 
         ladder = b["benefit.pension_percentage_ladder"]
+        most = ladder[-1][0]
+        least = b["benefit.min_service_years"]
+        F = b["supplement.early_supplement_full"]
         spa = table_age(p["birth_date"], b["pension_age.state_pension_age_table"])
+        entitled = True
         if status == "retired":
             A = None
             k_A = 1
@@ -174,30 +192,25 @@ class Reference:
             SU_pre = 0.0
             SU_post = 0.0
             if p.get("service_years") is not None:
-                SU_post = b["supplement.early_supplement_full"] * min(whole(p["service_years"]), 37) / 37
+                SU_post = F * min(whole(p["service_years"]), 37) / 37
         else:
-            if p.get("pension_age") is not None:
-                A = p["pension_age"]
-            else:
-                hire = p.get("hire_date")
-                legacy = (hire is None and b["pension_age.missing_hire_date_is_legacy"]) or (
-                    hire is not None and hire < b["pension_age.legacy_hire_before"])
-                payout = table_age(p["birth_date"], b["pension_age.payout_age_table"])
-                if legacy:
-                    payout = min(payout, b["pension_age.legacy_payout_age"])
-                A = payout + b["pension_age.offset_years"]
+            hire = p.get("hire_date")
+            legacy = (hire is None and b["pension_age.missing_hire_date_is_legacy"]) or (
+                hire is not None and hire < b["pension_age.legacy_hire_before"])
+            payout = table_age(p["birth_date"], b["pension_age.payout_age_table"])
+            if legacy:
+                payout = min(payout, b["pension_age.legacy_payout_age"])
+            A = p["pension_age"] if p.get("pension_age") is not None else payout + b["pension_age.offset_years"]
             k_A = max(1, round_half_up(12 * A) - a0)
             service = p["service_years"]
             fraction = p.get("employment_fraction") or 1.0
             at_start = max(service, service + (A - a0 / 12) * fraction)
-            if status == "active" and whole(at_start) < b["benefit.min_service_years"]:
-                out.update(pension_age=A, k_A=k_A)
-                out["salary"] = p["projected_salary"] if p.get("projected_salary") is not None else p["pensionable_salary"]
-                return out
+            register_salary = p["projected_salary"] if p.get("projected_salary") is not None else p["pensionable_salary"]
+            out["salary"] = register_salary
+            entitled = not (status == "active" and whole(at_start) < least)
             basis_service = at_start if (status == "active" and b["valuation.active_basis"] == "projected") else service
-            n = min(whole(basis_service), ladder[-1][0])
-            salary = p["projected_salary"] if p.get("projected_salary") is not None else p["pensionable_salary"]
-            out["salary"] = salary
+            n = min(whole(basis_service), most)
+            salary = register_salary if entitled else 0.0
             B_u = pension_pct(n, ladder) * salary
             reduction = 0.0
             if b["pension_age.early_retirement_reduction"] and A < spa:
@@ -213,24 +226,74 @@ class Reference:
             else:
                 SB_pre = SB_post = b["spouse.fraction_deferred"] * B_u
                 n_sp = n
-            F = b["supplement.early_supplement_full"]
-            SU_pre = F * min(n_sp, 37) / 37
-            SU_post = F * min(n, 37) / 37
+            SU_pre = F * min(n_sp, 37) / 37 if entitled else 0.0
+            SU_post = F * min(n, 37) / 37 if entitled else 0.0
+            if not entitled:
+                B = 0.0
         out.update(pension_age=A, k_A=k_A, annual_benefit=B)
 
-        out["pv_own"] = sum(B / 12 * self.v(k) * S[k] for k in range(k_A, HORIZON + 1))
-        takeover = self._takeover_month(p, a0)
-        out["kommune_own"] = sum(B / 12 * self.v(k) * S[k] for k in range(k_A, min(takeover, HORIZON + 1)))
-        if status != "retired":
-            if n >= b["supplement.lump_sum_service_years"]:
-                out["pv_lump_sum"] = b["supplement.lump_sum_fraction"] * salary * self.v(k_A) * S[k_A]
-            full = b["supplement.early_supplement_full"]
-            if full > 0:
-                yearly = full * min(n, ladder[-1][0]) / ladder[-1][0]
-                if A < b["supplement.supplement_halved_below_age"]:
-                    yearly /= 2
-                out["pv_supplement"] = sum(yearly / 12 * self.v(k) * S[k] for k in range(k_A, HORIZON + 1)
-                                           if a0 + k - 1 < round_half_up(12 * spa))
+        # §9.2: ill-health exits in months 1 ≤ k < k_A of actives
+        phi = b["ill_health.mortality_factor"]
+        ill = self.incidence is not None and status == "active" and k_A > 1
+        in_service = [1.0]  # A(t_k)
+        deaths = [0.0]  # Dth(t_k): death in service by t_k
+        exits = [0.0]  # D_k
+        B_k = [0.0]  # the ill-health pension of an exit in month k
+        SU_k = [0.0]  # the spouse's supplement after it
+        if ill:
+            q = b["ill_health.qualified_share"]
+            hazard = 0.0
+            for k in range(1, k_A):
+                mu = self.intensity(sex, a0, k)
+                iota = self.ill_health_intensity(sex, (a0 + k - 1) // 12)
+                hazard += (mu + iota) / 12
+                leaving = in_service[k - 1] * (1 - math.exp(-(mu + iota) / 12))
+                exits.append(leaving * iota / (mu + iota) if mu + iota > 0 else 0.0)
+                deaths.append(deaths[-1] + (leaving * mu / (mu + iota) if mu + iota > 0 else 0.0))
+                in_service.append(math.exp(-hazard))
+                if b["valuation.active_basis"] == "projected":
+                    n_ord = min(whole(service + (k / 12) * fraction), most)
+                else:
+                    n_ord = min(whole(service), most)
+                ordinary = pension_pct(n_ord, ladder) * register_salary if n_ord >= least else 0.0
+                su_ordinary = F * min(n_ord, 37) / 37 if n_ord >= least else 0.0
+                if a0 + k < round_half_up(12 * payout):  # qualified (§ 7): service to age 70
+                    n_q = min(whole(service + max(0.0, 70 - (a0 + k) / 12)), most)
+                    qualified = pension_pct(n_q, ladder) * register_salary if n_q >= least else 0.0
+                    su_qualified = F * min(n_q, 37) / 37 if n_q >= least else 0.0
+                    B_k.append((1 - q) * ordinary + q * qualified)
+                    SU_k.append((1 - q) * su_ordinary + q * su_qualified)
+                else:
+                    B_k.append(ordinary)
+                    SU_k.append(su_ordinary)
+            # Σ_{l≥k} v_l S(t_l)^φ, by a backward loop
+            tail = [0.0] * (HORIZON + 3)
+            for l in range(HORIZON + 1, 0, -1):
+                tail[l] = tail[l + 1] + self.v(l) * S[l] ** phi
+            takeover = self._takeover_month(p, a0)
+            for k in range(1, k_A):
+                out["pv_ill_health"] += B_k[k] / 12 * exits[k] * tail[k] / S[k] ** phi
+                if k < takeover:
+                    out["kommune_own"] += B_k[k] / 12 * exits[k] * (tail[k] - tail[min(takeover, HORIZON + 2)]) / S[k] ** phi
+        # the old-age values are conditional on being in service at t_{k_A−1}
+        in_service_factor = in_service[k_A - 1] / S[k_A - 1] if ill else 1.0
+
+        if entitled:
+            out["pv_own"] = in_service_factor * sum(B / 12 * self.v(k) * S[k] for k in range(k_A, HORIZON + 1))
+            takeover = self._takeover_month(p, a0)
+            out["kommune_own"] += in_service_factor * sum(B / 12 * self.v(k) * S[k]
+                                                          for k in range(k_A, min(takeover, HORIZON + 1)))
+            if status != "retired":
+                if n >= b["supplement.lump_sum_service_years"]:
+                    out["pv_lump_sum"] = (in_service_factor * b["supplement.lump_sum_fraction"] * salary * self.v(k_A)
+                                          * S[k_A])
+                if F > 0:
+                    yearly = F * min(n, most) / most
+                    if A < b["supplement.supplement_halved_below_age"]:
+                        yearly /= 2
+                    out["pv_supplement"] = in_service_factor * sum(
+                        yearly / 12 * self.v(k) * S[k] for k in range(k_A, HORIZON + 1)
+                        if a0 + k - 1 < round_half_up(12 * spa))
 
         # spouse pension
         married = p.get("married")
@@ -240,7 +303,7 @@ class Reference:
             prob = 0.0
         else:
             prob = b["spouse.marriage_probability_men"] if sex == 0 else b["spouse.marriage_probability_women"]
-        if prob == 0 or (SB_pre == 0 and SB_post == 0 and SU_pre == 0 and SU_post == 0):
+        if prob == 0 or (SB_pre == 0 and SB_post == 0 and SU_pre == 0 and SU_post == 0 and not any(B_k)):
             return out
         spouse_sex = {"M": 0, "K": 1, "F": 1}.get(p.get("spouse_sex") or "", 1 - sex)
         if p.get("spouse_birth_date") is not None:
@@ -254,11 +317,31 @@ class Reference:
         S_sp = self.survival(spouse_sex, a0_sp)
         total = 0.0
         supplement = 0.0
-        for k in range(1, HORIZON + 2):
-            m = min(k, k_A - 1)
-            total += self.v(k) * S_sp[k] * (SB_pre * (1 - S[m]) + SB_post * (S[m] - S[k])) / 12
-            if a0_sp + k - 1 < round_half_up(12 * spa_sp):  # §9.1: before the spouse's state pension age
-                supplement += self.v(k) * S_sp[k] * (SU_pre * (1 - S[m]) + SU_post * (S[m] - S[k])) / 12
+        if not ill:
+            for k in range(1, HORIZON + 2):
+                m = min(k, k_A - 1)
+                total += self.v(k) * S_sp[k] * (SB_pre * (1 - S[m]) + SB_post * (S[m] - S[k])) / 12
+                if a0_sp + k - 1 < round_half_up(12 * spa_sp):  # §9.1: before the spouse's state pension age
+                    supplement += self.v(k) * S_sp[k] * (SU_pre * (1 - S[m]) + SU_post * (S[m] - S[k])) / 12
+        else:
+            # §9.2's bracket: Dth, spouses after ill-health exits k ≤ m (running sums over k), and
+            # after pension start the member in service at t_{k_A−1}
+            sp = b["spouse.fraction"]
+            by_exits = over_phi = su_by_exits = su_over_phi = 0.0
+            A_last, S_last = in_service[k_A - 1], S[k_A - 1]
+            for l in range(1, HORIZON + 2):
+                m = min(l, k_A - 1)
+                if l <= k_A - 1:
+                    by_exits += exits[l] * B_k[l]
+                    over_phi += exits[l] * B_k[l] / S[l] ** phi
+                    su_by_exits += exits[l] * SU_k[l]
+                    su_over_phi += exits[l] * SU_k[l] / S[l] ** phi
+                after_start = A_last * (1 - S[l] / S_last) if l >= k_A else 0.0
+                total += self.v(l) * S_sp[l] * (SB_pre * deaths[m] + sp * (by_exits - S[l] ** phi * over_phi)
+                                                + SB_post * after_start) / 12
+                if a0_sp + l - 1 < round_half_up(12 * spa_sp):
+                    supplement += self.v(l) * S_sp[l] * (SU_pre * deaths[m] + (su_by_exits - S[l] ** phi * su_over_phi)
+                                                         + SU_post * after_start) / 12
         out["pv_spouse"] = prob * total
         out["pv_supplement"] += prob * supplement
         return out

@@ -7,9 +7,9 @@ import pytest
 
 from tjenestemandspension.actuarial import load_basis, register_from_frame, resolve_assumptions, value
 from reference import Reference, persons_from_frame
-from engine_cases import engine_register
+from engine_cases import ILLUSTRATIVE_INCIDENCE, engine_register
 
-COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_total", "state_part",
+COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_ill_health", "pv_total", "state_part",
               "insured_part", "liability")
 BASES = {
     "default": [],
@@ -21,6 +21,18 @@ BASES = {
     "mid-year valuation date, shifted curve": ["valuation.date=2025-06-30", "curve.shift_bp=-75"],
     "inflation by term, supplement": ["inflation.by_term=[[5, 0.031], [10, 0.024]]", "inflation.rate=0.019",
                                       "supplement.early_supplement_full=24000"],
+    # §9.2 ill-health on, with the spouse's supplement and the qualified share
+    "ill-health, accrued, qualified 0.4, phi 1.3": [
+        f"ill_health.incidence_file={ILLUSTRATIVE_INCIDENCE}", "ill_health.factor=1.5",
+        "ill_health.qualified_share=0.4", "ill_health.mortality_factor=1.3",
+        "supplement.early_supplement_full=24000"],
+    "ill-health, projected, qualified 1, phi 0.8, by term": [
+        f"ill_health.incidence_file={ILLUSTRATIVE_INCIDENCE}", "valuation.active_basis=projected",
+        "ill_health.qualified_share=1", "ill_health.mortality_factor=0.8", "ill_health.factor=2",
+        "supplement.early_supplement_full=24000", "inflation.by_term=[[5, 0.031], [10, 0.024]]"],
+    "ill-health, projected, no supplement, flat curve": [
+        f"ill_health.incidence_file={ILLUSTRATIVE_INCIDENCE}", "valuation.active_basis=projected",
+        "ill_health.qualified_share=0.25", "curve.source=flat", "curve.rate=0.02"],
 }
 
 

@@ -71,6 +71,8 @@ def test_totals_and_journal_to_the_ore(readme_run):
 def test_every_person_and_every_year_to_the_ore(readme_run):
     out, _ = readme_run
     persons = read_output_csv(out / "persons.csv", dtype={"person_id": str})
+    # §9.2's column, recorded after these figures: no ill-health value without an incidence table
+    assert (persons.pop("pv_ill_health") == 0).all()
     assert fingerprint(persons.fillna(0.0), ("person_id", "status", "unit", "municipality")) == PERSONS_FINGERPRINT
     cashflows = read_output_csv(out / "cashflows.csv")
     assert fingerprint(cashflows, ("year",)) == CASHFLOWS_FINGERPRINT
