@@ -100,6 +100,8 @@ class PersonValues:
     pv_spouse: np.ndarray
     pv_child: np.ndarray
     pv_ill_health: np.ndarray  # §9.2: own ill-health pensions of actives
+    in_service_at_start: np.ndarray  # §9.2: A(t_{k_A−1}), NaN without ill-health months
+    ill_health_exit_probability: np.ndarray  # §9.2: Σ_{k<k_A} D_k, NaN without ill-health months
     pv_own_before_takeover: np.ndarray  # §9.3: the kommune's part of a take-over row (NaN on other rows)
     state_share: np.ndarray  # of pv_total (given, or from a cap), 0 on take-over rows
     insured_share: np.ndarray  # of pv_total, or of the kommune's part on take-over rows
@@ -180,6 +182,8 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     # being in service at t_{k_A−1}: S(t_k) becomes A(t_{k_A−1})·S(t_k)/S(t_{k_A−1})
     pv_ill_health = np.zeros(n_persons)
     in_service_factor = np.ones(n_persons)
+    in_service_at_start = np.full(n_persons, np.nan)
+    exit_probability = np.full(n_persons, np.nan)
     ill = None
     if service is not None and service.persons.size:
         ill = _IllHealth(service, rules, valuation_date, mortality, incidence, cohort[service.persons],
@@ -191,6 +195,9 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
         pv_supplement[ill_persons] *= ill.in_service_factor
         pv_own_before_takeover[ill_persons] *= ill.in_service_factor
         pv_ill_health[ill_persons] = ill.value()
+        in_service_at_start[ill_persons] = ill.tables.in_service[ill.row, ill.start - 1]
+        exit_probability[ill_persons] = (ill.tables.exits_suffix[ill.row, 1]
+                                         - ill.tables.exits_suffix[ill.row, ill.start])
         ill_takeover = takeover[ill_persons]
         if np.any(ill_takeover):
             pv_own_before_takeover[ill_persons[ill_takeover]] += ill.value(
@@ -276,6 +283,8 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
         pv_spouse=pv_spouse,
         pv_child=pv_child,
         pv_ill_health=pv_ill_health,
+        in_service_at_start=in_service_at_start,
+        ill_health_exit_probability=exit_probability,
         pv_own_before_takeover=pv_own_before_takeover,
         state_share=division.state_share,
         insured_share=division.insured_share,

@@ -24,12 +24,12 @@ EXPLANATORY_COLUMNS = (
 COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_ill_health")
 AMOUNT_COLUMNS = COMPONENTS + ("pv_total", "state_part", "insured_part", "liability")
 
+ILL_HEALTH_NOT_VALUED = ("invaliditet ikke værdiansat: ingen tabel for tilgang til svagelighedspension "
+                         "blandt aktive (ill_health.incidence_file), heller ikke tjenestetid til 70 år")
 NOT_VALUED = (  # docs/specification.md §3, in the working paper's Danish
-    "invaliditet: tilgang til svagelighedspension blandt aktive",
     "afskedigelse",
     "efterindtægt (3 måneders løn eller pension ved død)",
     "børnepension, der ikke er under udbetaling",
-    "tjenestetid til 70 år ved svagelighedspension",
     "lavtrinstillæg efter tjenestemandspensionslovens § 6, stk. 2 (udfaset)",
 )
 
@@ -139,8 +139,10 @@ class Valuation:
     @property
     def not_valued(self) -> list[str]:
         items = list(NOT_VALUED)
+        if self.assumptions.incidence is None or self.assumptions.rules.ill_health_factor == 0:
+            items.insert(0, ILL_HEALTH_NOT_VALUED)
         if self.assumptions.rules.early_supplement_full == 0:
-            items.insert(0, "førtidstillæg: det fulde beløb er ikke angivet (supplement.early_supplement_full = 0)")
+            items.insert(0, "førtidstillæg og ægtefælletillæg: det fulde beløb er ikke angivet (supplement.early_supplement_full = 0)")
         return items
 
 

@@ -17,7 +17,11 @@ from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
 from tjenestemandspension.actuarial.member_register import read_member_table
 from tjenestemandspension.actuarial.run import Run, run_valuation
-from tjenestemandspension.actuarial.synthetic import synthetic_register
+from tjenestemandspension.actuarial.synthetic import (
+    ILLUSTRATIVE_INCIDENCE_NAME,
+    illustrative_incidence_text,
+    synthetic_register,
+)
 from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
 from tjenestemandspension.danish import danish_number, format_kroner
 from tjenestemandspension.errors import InputError, Problem
@@ -178,12 +182,16 @@ def example(
     """Write an example register of a fictitious kommune and a basis file to try `tjp value` on."""
     register_path = folder / "register.csv"
     basis_path = folder / "basis.toml"
-    existing = [p for p in (register_path, basis_path) if p.exists()]
+    incidence_path = folder / ILLUSTRATIVE_INCIDENCE_NAME  # §9.2's illustrative table, so the feature shows
+    existing = [p for p in (register_path, basis_path, incidence_path) if p.exists()]
     if existing and not force:
         raise InputError([Problem(file=str(p), expected="exists already; use --force to overwrite it")
                           for p in existing])
     basis = load_basis(overrides=[f"valuation.date={valuation_date}"])  # checks the date is a month end
     folder.mkdir(parents=True, exist_ok=True)
+    incidence_path.write_text(illustrative_incidence_text(), encoding="utf-8")
+    basis = basis.with_overrides({"ill_health.incidence_file": str(incidence_path)},
+                                 source="ILLUSTRATIVE table of tjp example, not published figures [TJP-EXAMPLE]")
     frame = synthetic_register(persons, seed=seed, valuation_date=basis.valuation_date)
     write_csv(frame, register_path)
     basis_path.write_text(
