@@ -177,23 +177,6 @@ def step_sum(terms: list[Term], lookup, cap: np.ndarray | None = None) -> np.nda
     return np.zeros(0) if total is None else total
 
 
-def rate_changes(terms: list[Term], cap: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(person, month, amount) of the changes of the rate in force Σ coefficient·f(k)·[k < min(stop, cap)]."""
-    people, months, amounts = [], [], []
-    for f, stop, coefficient in terms:
-        if coefficient == 0:
-            continue
-        s = stop if cap is None else np.minimum(stop, cap)
-        everyone = np.arange(f.base.size)
-        s_change = s[f.person]
-        people += [everyone, everyone, f.person, f.person]
-        months += [np.ones_like(s), s, np.minimum(f.month, s_change), s_change]
-        amounts += [coefficient * f.base, -coefficient * f.base, coefficient * f.delta, -coefficient * f.delta]
-    if not people:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    return np.concatenate(people), np.concatenate(months), np.concatenate(amounts)
-
-
 def take(f: StepFunction, positions: np.ndarray) -> StepFunction:
     """The step functions of the persons at `positions` (changes are sorted by person)."""
     bounds = np.searchsorted(f.person, np.arange(f.base.size + 1))
@@ -205,4 +188,27 @@ def take(f: StepFunction, positions: np.ndarray) -> StepFunction:
 
 
 def take_terms(terms: list[Term], positions: np.ndarray) -> list[Term]:
+    if terms and positions.size == terms[0][0].base.size and np.array_equal(positions, np.arange(positions.size)):
+        return terms  # everyone, in order
     return [(take(f, positions), stop[positions], coefficient) for f, stop, coefficient in terms]
+
+
+def rate_histogram(terms: list[Term], cells_of, weight: np.ndarray, size: int,
+                   cap: np.ndarray | None = None) -> np.ndarray:
+    """The changes of rate_changes binned: Σ weight·amount at cells_of(persons, months), one
+    bincount per piece (no concatenation of the pieces)."""
+    out = np.zeros(size)
+    for f, stop, coefficient in terms:
+        if coefficient == 0:
+            continue
+        s = stop if cap is None else np.minimum(stop, cap)
+        everyone = np.arange(f.base.size)
+        amount = coefficient * f.base * weight
+        out += np.bincount(cells_of(everyone, np.ones_like(s)), weights=amount, minlength=size)
+        out -= np.bincount(cells_of(everyone, s), weights=amount, minlength=size)
+        if f.person.size:
+            s_change = s[f.person]
+            delta = coefficient * f.delta * weight[f.person]
+            out += np.bincount(cells_of(f.person, np.minimum(f.month, s_change)), weights=delta, minlength=size)
+            out -= np.bincount(cells_of(f.person, s_change), weights=delta, minlength=size)
+    return out

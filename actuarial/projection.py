@@ -45,7 +45,7 @@ from tjenestemandspension.actuarial.ill_health import (
     IncidenceTable,
     cohort_tables,
     monthly_incidence,
-    rate_changes,
+    rate_histogram,
     take_terms,
     step_sum,
 )
@@ -579,10 +579,10 @@ class _IllHealth:
         payments at l ≥ cap left out: S(t_l)^φ · Σ_{k ≤ l, k < min(k_A, cap)} w·B_k·D_k/S(t_k)^φ."""
         tables, width = self.tables, self.width
         cap = np.clip(cap, 1, SENTINEL)
-        people, months, amounts = rate_changes(self.pension_terms, cap)
         n_rows = tables.in_service.shape[0]
-        cells = self.row[people] * (width + 1) + np.minimum(months, width)
-        changes = np.bincount(cells, weights=amounts * weight[people] / 12.0, minlength=n_rows * (width + 1))
+        row = self.row
+        changes = rate_histogram(self.pension_terms, lambda who, k: row[who] * (width + 1) + np.minimum(k, width),
+                                 weight / 12.0, n_rows * (width + 1), cap)
         rate = np.cumsum(changes.reshape(n_rows, width + 1)[:, :width], axis=1)
         increments = np.zeros((n_rows, GRID))
         increments[:, :width] = rate * tables.exits_over_s_phi
@@ -630,8 +630,9 @@ def _ill_health_spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts, flows:
     rank[order] = np.arange(order.size)
     person_rank = rank[pair]
     chunks = _chunks(np.zeros(order.size, dtype=np.int64), horizon[order])
-    persons_in_order = np.argsort(person_rank, kind="stable")
-    bounds = np.searchsorted(person_rank[persons_in_order], [first for first, _ in chunks] + [order.size])
+    if len(chunks) > 1:
+        persons_in_order = np.argsort(person_rank, kind="stable")
+        bounds = np.searchsorted(person_rank[persons_in_order], [first for first, _ in chunks] + [order.size])
 
     pv = np.zeros(ka.size)
     pv_su = np.zeros(ka.size)
@@ -640,7 +641,8 @@ def _ill_health_spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts, flows:
         chunk_pairs = order[first:last]
         n = last - first
         width = int(horizon[chunk_pairs].max()) + 2
-        members = persons_in_order[bounds[number]:bounds[number + 1]]
+        members = (np.arange(ka.size) if len(chunks) == 1
+                   else persons_in_order[bounds[number]:bounds[number + 1]])
         local = person_rank[members] - first
         prow = ill.row_of_cohort[pair_member[chunk_pairs]]
 
@@ -685,8 +687,11 @@ def _ill_health_spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts, flows:
         before_start = [(k_1[members], a * pre[members]), (k_a, -a * pre[members])]
         spouse_only = [(k_a, a * (pre[members] * died_in_service[members] + post[members] * in_service[members]))]
         joint_rate = [(k_a, a * post[members] * rho[members])]
-        ill_people, ill_months, ill_amounts = rate_changes(chunk_pension)
-        ill_cells = [(ill_months, fraction * ill_amounts * a[ill_people], ill_people)]
+        def pair_cells(who, k):
+            return local[who] * (width + 1) + np.clip(k, 0, width)
+
+        size = n * (width + 1)
+        ill_changes = rate_histogram(chunk_pension, pair_cells, fraction * a, size)
         corrections = []
         if supplement_terms:
             chunk_supplement = take_terms(supplement_terms, members)
@@ -707,18 +712,13 @@ def _ill_health_spouse_pensions(covered: _SpouseCover, cohorts: _Cohorts, flows:
             level = a * (su_pre[members] * died_in_service[members] + su_post[members] * in_service[members])
             spouse_only += [(k_a, level), (k_e2, -level)]
             joint_rate += [(k_a, a * su_post[members] * rho[members]), (k_e2, -a * su_post[members] * rho[members])]
-            s_people, s_months, s_amounts = rate_changes(chunk_supplement, cap)
-            ill_cells.append((s_months, s_amounts * a[s_people], s_people))
+            ill_changes += rate_histogram(chunk_supplement, pair_cells, a, size, cap)
             corrections = [(cap, -a * su_exits), (cap, -a * su_over)]
         expected = (np.cumsum(histogram(before_start), axis=1) * deaths
                     + np.cumsum(histogram(spouse_only), axis=1)) * s_sp
         expected -= np.cumsum(histogram(joint_rate), axis=1) * s_m * s_sp
         # after exits: S_sp·(Σ B_k D_k − S^φ·Σ B_k D_k/S^φ(t_k)), the supplement's cut at L + 1
-        ill_rate = np.zeros((n, width))
-        for months_, amounts_, people_ in ill_cells:
-            cells = local[people_] * (width + 1) + np.clip(months_, 0, width)
-            ill_rate += np.cumsum(np.bincount(cells, weights=amounts_, minlength=n * (width + 1))
-                                  .astype(float, copy=False).reshape(n, width + 1)[:, :width], axis=1)
+        ill_rate = np.cumsum(ill_changes.reshape(n, width + 1)[:, :width], axis=1)
         by_exits = ill_rate * exits
         by_over = ill_rate * exits_over
         if corrections:

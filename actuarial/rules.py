@@ -387,31 +387,45 @@ class IllHealthService:
     salary: np.ndarray  # the register's salary (its own 10-year tests, not the old-age entitlement)
 
 
-def _steps(service_at, first_month: np.ndarray, last_month: np.ndarray, most: int, rising: bool) -> ServiceSteps:
+def _steps(service_at, estimate, first_month: np.ndarray, last_month: np.ndarray, most: int,
+           rising: bool) -> ServiceSteps:
     """The months where whole(service_at(k)) (capped at `most`) changes between the first and
-    the last month: service_at is monotone, found by its own expression at candidate months."""
-    def whole_at(k):
-        return np.minimum(whole_years(service_at(np.arange(k.size), k)), most)
+    the last month. service_at is monotone in k; each change month is estimated in closed
+    form (`estimate`) and then settled by service_at's own expression, so the whole-year
+    decisions are exactly those of the rule."""
+    def whole_at(who, k):
+        return np.minimum(whole_years(service_at(who, k)), most)
 
-    first = whole_at(first_month)
-    last = np.where(last_month >= first_month, whole_at(np.maximum(last_month, first_month)), first)
+    everyone = np.arange(first_month.size)
+    first = whole_at(everyone, first_month)
+    last = np.where(last_month >= first_month, whole_at(everyone, np.maximum(last_month, first_month)), first)
     count = np.abs(last - first).astype(np.int64)
-    person = np.repeat(np.arange(first.size), count)
+    person = np.repeat(everyone, count)
     offset = np.arange(person.size) - np.repeat(np.cumsum(count) - count, count)
     step = 1 if rising else -1
     after = first[person] + step * (offset + 1)
-    # bisection on k in [first_month, last_month] for the first month whose service reaches `after`
-    low, high = first_month[person].copy(), last_month[person].copy()
-    reached = (lambda n_k, target: n_k >= target) if rising else (lambda n_k, target: n_k <= target)
-    while True:
-        open_ = low < high
-        if not np.any(open_):
-            break
-        middle = (low + high) // 2
-        ok = reached(np.minimum(whole_years(service_at(person, middle)), most), after)
-        high = np.where(open_ & ok, middle, high)
-        low = np.where(open_ & ~ok, middle + 1, low)
-    return ServiceSteps(first=first, person=person, month=low, after=after, before=after - step)
+    low, high = first_month[person], last_month[person]
+
+    def reached(k):
+        n_k = whole_at(person, k)
+        return n_k >= after if rising else n_k <= after
+
+    # the first month k in [low, high] where the service has become `after`
+    month = np.clip(estimate(person, after), low, high)
+    for _ in range(2):
+        month = np.where((month > low) & reached(np.maximum(month - 1, low)), month - 1, month)
+        month = np.where(~reached(month) & (month < high), month + 1, month)
+    unsettled = ~reached(month) | ((month > low) & reached(np.maximum(month - 1, low)))
+    if np.any(unsettled):  # a far estimate (never seen): bisection for those
+        where = np.flatnonzero(unsettled)
+        lo, hi = low[where].copy(), high[where].copy()
+        while np.any(lo < hi):
+            middle = (lo + hi) // 2
+            n_mid = whole_at(person[where], middle)
+            ok = n_mid >= after[where] if rising else n_mid <= after[where]
+            hi, lo = np.where(ok, middle, hi), np.where(ok, lo, middle + 1)
+        month[where] = lo
+    return ServiceSteps(first=first, person=person, month=month, after=after, before=after - step)
 
 
 def ill_health_service(rules: BenefitRules, register: Register, b: Benefits, age_months: np.ndarray) -> IllHealthService:
@@ -429,14 +443,21 @@ def ill_health_service(rules: BenefitRules, register: Register, b: Benefits, age
     else:
         def ordinary_at(who, k):
             return service[who] + 0.0 * k
-    ordinary = _steps(ordinary_at, ones, stop - 1, most, rising=True)
+
+    def ordinary_estimate(who, target):  # service + k/12·f reaches target
+        return np.ceil(12.0 * (target - service[who]) / fraction[who]).astype(np.int64)
+
+    ordinary = _steps(ordinary_at, ordinary_estimate, ones, stop - 1, most, rising=True)
     payout_months = round_half_up(12.0 * b.earliest_payout_age[persons])
     qualified_stop = np.clip(payout_months - a0, 1, stop)
 
     def qualified_at(who, k):
         return service[who] + np.maximum(0.0, 70.0 - (a0[who] + k) / 12.0)
 
-    qualified = _steps(qualified_at, ones, qualified_stop - 1, most, rising=False)
+    def qualified_estimate(who, target):  # service + 70 − (a0 + k)/12 falls below target + 1
+        return np.floor(12.0 * (service[who] + 70.0 - target - 1.0) - a0[who]).astype(np.int64) + 1
+
+    qualified = _steps(qualified_at, qualified_estimate, ones, qualified_stop - 1, most, rising=False)
     return IllHealthService(persons=persons, ordinary=ordinary, qualified=qualified, ordinary_stop=stop,
                             qualified_stop=qualified_stop, salary=b.salary_given[persons])
 
