@@ -132,7 +132,10 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     division = state_division(register, b, age_months, SENTINEL)
     takeover = division.takeover
     # the kommune's share of every payment; take-over rows pay only their own pension before X (below)
-    weight = np.where(takeover, 0.0, 1.0 - division.state_share - division.insured_share)
+    any_takeover = bool(np.any(takeover))
+    weight = 1.0 - division.state_share - division.insured_share
+    if any_takeover:
+        weight = np.where(takeover, 0.0, weight)
 
     su_pre, su_post = b.spouse_supplement_before, b.spouse_supplement_after
     has_spouse_value = (probability > 0) & ((b.spouse_before > 0) | (b.spouse_after > 0)
@@ -173,10 +176,12 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
         pv_supplement = b.supplement_rate / 12.0 * (annuity[cohort, start] - annuity[cohort, supplement_stop])
 
     # §9.3: the kommune's part of a take-over row, the own pension paid at t_k, k ≤ takeover_end
-    takeover_stop = np.clip(np.maximum(start, division.takeover_end + 1), 1, SENTINEL)
-    pv_own_before_takeover = np.where(takeover, b.benefit / 12.0 * (annuity[cohort, start]
-                                                                   - annuity[cohort, takeover_stop]), np.nan)
-    pv_own_before_takeover[takeover & (status >= STATUS_SPOUSE)] = 0.0
+    pv_own_before_takeover = np.full(n_persons, np.nan)
+    if any_takeover:
+        takeover_stop = np.clip(np.maximum(start, division.takeover_end + 1), 1, SENTINEL)
+        pv_own_before_takeover = np.where(takeover, b.benefit / 12.0 * (annuity[cohort, start]
+                                                                       - annuity[cohort, takeover_stop]), np.nan)
+        pv_own_before_takeover[takeover & (status >= STATUS_SPOUSE)] = 0.0
 
     # §9.2: ill-health exits of actives before k_A; the old-age values are conditional on
     # being in service at t_{k_A−1}: S(t_k) becomes A(t_{k_A−1})·S(t_k)/S(t_{k_A−1})
@@ -219,12 +224,12 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     rows, spouse_rows = flows.rows[:n_persons], flows.rows[n_persons:]
     # own pension or pension in payment, and the early supplement, from k_A (1 for payees)
     supplement = np.where(b.supplement_end >= start, b.supplement_rate, 0.0)  # ends before it starts
-    own_weight = weight * in_service_factor
+    own_weight = weight * in_service_factor if ill is not None else weight
     flows.add_rate(rows, start, (b.benefit + supplement) / 12.0 * own_weight)
     flows.add_rate(rows, b.supplement_end + 1, -supplement / 12.0 * own_weight)
     flows.add_rate(rows, b.child_end + 1, np.where(status == STATUS_CHILD, -b.benefit / 12.0 * weight, 0.0))
     flows.add_point(rows, start, b.lump_sum * own_weight)
-    if np.any(takeover):
+    if any_takeover:
         kommune_own = np.where(takeover & (status < STATUS_SPOUSE), b.benefit / 12.0 * (1.0 - division.insured_share)
                                * in_service_factor, 0.0)
         flows.add_rate(rows, start, kommune_own)
@@ -240,21 +245,23 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
             takeover[ill.persons], division.takeover_end[ill.persons] + 1, SENTINEL))
     if who.size:
         cohorts = _Cohorts(survival=survival, annuity=annuity, value_factors=v, age_months=cohort_age)
-        ill_position = np.full(n_persons, -1, dtype=np.int64)
-        if ill is not None:
+        if ill is None:
+            parts = [(who, spouse_rows, False)]
+        else:
+            ill_position = np.full(n_persons, -1, dtype=np.int64)
             ill_position[ill.persons] = np.arange(ill.persons.size)
-        by_ill = ill_position[who] >= 0
-        for part in (~by_ill, by_ill):
-            if not np.any(part):
+            by_ill = ill_position[who] >= 0
+            parts = [(who[~by_ill], spouse_rows[~by_ill], False), (who[by_ill], spouse_rows[by_ill], True)]
+        for some, some_rows, after_exits in parts:
+            if not some.size:
                 continue
-            some = who[part]
             covered = _SpouseCover(status=status[some], member_cohort=cohort[some],
                                    spouse_cohort=spouse_cohort[some], start=start[some],
                                    probability=probability[some], before=b.spouse_before[some],
-                                   after=b.spouse_after[some], weight=weight[some], flow_rows=spouse_rows[part],
+                                   after=b.spouse_after[some], weight=weight[some], flow_rows=some_rows,
                                    supplement_before=su_pre[some], supplement_after=su_post[some],
                                    supplement_end=np.clip(spouses.supplement_end[some], 0, HORIZON_MONTHS))
-            if part is by_ill:
+            if after_exits:
                 pv, pv_su, monthly_part, pairs = _ill_health_spouse_pensions(
                     covered, cohorts, flows, ill, ill_position[some], rules.spouse_fraction)
             else:

@@ -315,9 +315,11 @@ def spouse_assumptions(rules: BenefitRules, register: Register, age_months: np.n
     spouse_age[given] = completed_months(register.spouse_birth_date[given], valuation_date)
     # the spouse's supplement is paid while a0_sp + l − 1 < round(12·SPA_sp), SPA_sp by the
     # spouse's birth date: given, or the member's shifted by the age difference (§8)
-    spouse_birth = shift_months(register.birth_date, np.where(register.sex == SEX_MEN, shift, -shift))
-    spouse_birth[given] = register.spouse_birth_date[given]
-    supplement_end = round_half_up(12.0 * rules.state_pension_age(spouse_birth)) - spouse_age
+    supplement_end = np.zeros(len(register), dtype=np.int64)
+    if rules.early_supplement_full > 0:  # only the spouse's supplement needs it
+        spouse_birth = shift_months(register.birth_date, np.where(register.sex == SEX_MEN, shift, -shift))
+        spouse_birth[given] = register.spouse_birth_date[given]
+        supplement_end = round_half_up(12.0 * rules.state_pension_age(spouse_birth)) - spouse_age
     return SpouseAssumptions(probability=probability, sex=spouse_sex, age_months=spouse_age,
                              supplement_end=supplement_end)
 
@@ -345,7 +347,12 @@ def state_division(register: Register, b: Benefits, age_months: np.ndarray, sent
     # paid at t_k while a0 + k < round(12·X); spouse and child rows are wholly the state's
     end[takeover] = round_half_up(12.0 * register.state_takeover_age[takeover]) - age_months[takeover] - 1
     end[takeover & (status >= STATUS_SPOUSE)] = 0
-    share = register.state_share.copy()
+    share = register.state_share
+    capped = ~(np.isnan(register.state_cap_pension) & np.isnan(register.state_cap_salary))
+    if not (np.any(takeover) or np.any(capped)):  # no §9.3 column: the shares as given
+        return StateDivision(takeover=takeover, takeover_end=end, state_share=share,
+                             insured_share=register.insured_share)
+    share = share.copy()
     cap = np.where(status == STATUS_RETIRED, register.state_cap_pension, register.state_cap_salary)
     base = np.where(status == STATUS_RETIRED, register.annual_pension, b.salary_given)
     capped = ~np.isnan(cap)
