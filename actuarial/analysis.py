@@ -52,6 +52,9 @@ ASSUMPTION_GROUPS: dict[str, tuple[str, ...]] = {
     "inflation": ("inflation.rate", "inflation.by_term"),
 }
 PENSION_AGE_KEYS = tuple(s.key for s in SETTINGS if s.key.startswith("pension_age."))
+# §9.2: its own step (a), after the improvements, when the ill-health basis changes ("invaliditetsforløb")
+ILL_HEALTH_KEYS = tuple(s.key for s in SETTINGS if s.key.startswith("ill_health."))
+ILL_HEALTH_LABEL = "Invaliditet (tilgang til svagelighedspension)"
 DEFAULT_ORDER = ("curve", "mortality", "improvements", "inflation", "other")
 GROUP_LABELS = {
     "curve": "Rentekurve",
@@ -63,7 +66,8 @@ GROUP_LABELS = {
 
 
 def _other_keys() -> tuple[str, ...]:
-    grouped = {key for keys in ASSUMPTION_GROUPS.values() for key in keys} | set(PENSION_AGE_KEYS)
+    grouped = ({key for keys in ASSUMPTION_GROUPS.values() for key in keys} | set(PENSION_AGE_KEYS)
+               | set(ILL_HEALTH_KEYS))
     return tuple(s.key for s in SETTINGS if s.key not in grouped and s.key != "valuation.date")
 
 
@@ -196,6 +200,11 @@ def analyse_change(prior_register: Register, prior_assumptions: Assumptions, new
             moved = level
         steps.append(Step("a", f"(a) {GROUP_LABELS[group]}", moved - level, moved))
         level = moved
+        if group == "improvements" and _differs(current, new_basis, ILL_HEALTH_KEYS):
+            current = _take(current, new_basis, ILL_HEALTH_KEYS)
+            moved = liability_on(current)
+            steps.append(Step("a", f"(a) {ILL_HEALTH_LABEL}", moved - level, moved))
+            level = moved
 
     new_liability = new_valuation.total_liability if new_valuation is not None else level
     steps.append(Step("ultimo", f"Forpligtelse ultimo pr. {new_date:%d-%m-%Y}", new_liability, new_liability))

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.ill_health import IncidenceTable
 from tjenestemandspension.actuarial.indexation import InflationByTerm
 from tjenestemandspension.actuarial.rules import BenefitRules
 from tjenestemandspension.curves import DiscountCurve
@@ -28,6 +29,7 @@ CURVE_SOURCE_KEYS = ("curve.source", "curve.file", "curve.country", "curve.with_
                      "curve.llp", "curve.convergence_years", "curve.cra_bp", "curve.coupon_freq")
 MORTALITY_SOURCE_KEYS = ("mortality.source", "mortality.mortality_file", "mortality.improvement_file",
                          "mortality.benchmark_year")
+INCIDENCE_SOURCE_KEYS = ("ill_health.incidence_file",)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Assumptions:
     basis: Basis
     source_curve: DiscountCurve  # as read, before the shift
     source_mortality: MortalityBasis  # the tables as read, before the basis' changes
+    incidence: IncidenceTable | None = None  # §9.2's table as read (the factor is in `rules`); None: not valued
 
 
 def inflation_of(basis: Basis) -> float | InflationByTerm:
@@ -49,7 +52,8 @@ def inflation_of(basis: Basis) -> float | InflationByTerm:
     return InflationByTerm.from_table(basis["inflation.by_term"], long_term=basis["inflation.rate"])
 
 
-def assemble(basis: Basis, source_curve: DiscountCurve, source_mortality: MortalityBasis) -> Assumptions:
+def assemble(basis: Basis, source_curve: DiscountCurve, source_mortality: MortalityBasis,
+             incidence: IncidenceTable | None = None) -> Assumptions:
     """The assumptions of `basis` on the given sources."""
     return Assumptions(
         valuation_date=basis.valuation_date,
@@ -65,6 +69,7 @@ def assemble(basis: Basis, source_curve: DiscountCurve, source_mortality: Mortal
         basis=basis,
         source_curve=source_curve,
         source_mortality=source_mortality,
+        incidence=incidence,
     )
 
 
@@ -78,6 +83,14 @@ def known_source_mortality(basis: Basis, known: Iterable[Assumptions]) -> Mortal
     return next((a.source_mortality for a in known if _same(a.basis, basis, MORTALITY_SOURCE_KEYS)), None)
 
 
+def known_incidence(basis: Basis, known: Iterable[Assumptions]) -> IncidenceTable | None | bool:
+    """The incidence table of `basis` if one of `known` read it already (None: no table);
+    False when none of them did."""
+    if basis["ill_health.incidence_file"] is None:
+        return None
+    return next((a.incidence for a in known if _same(a.basis, basis, INCIDENCE_SOURCE_KEYS)), False)
+
+
 def derive(basis: Basis, known: Iterable[Assumptions]) -> Assumptions:
     """The assumptions of `basis` from sources one of `known` has read; nothing is read.
 
@@ -85,9 +98,10 @@ def derive(basis: Basis, known: Iterable[Assumptions]) -> Assumptions:
     """
     known = tuple(known)
     curve, mortality = known_source_curve(basis, known), known_source_mortality(basis, known)
-    if curve is None or mortality is None:
-        raise ValueError("the basis names a curve or mortality source that has not been read")
-    return assemble(basis, curve, mortality)
+    incidence = known_incidence(basis, known)
+    if curve is None or mortality is None or incidence is False:
+        raise ValueError("the basis names a curve, mortality or incidence source that has not been read")
+    return assemble(basis, curve, mortality, incidence)
 
 
 def _same(a: Basis, b: Basis, keys: tuple[str, ...]) -> bool:

@@ -376,6 +376,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("checks.regulation_share", "float",
             "Safeguard: warn before posting when the regulation |D| exceeds this share of the liability |L| "
             "(0.1 = 10 %).", minimum=0.0, maximum=10.0),
+    Setting("ill_health.incidence_file", "path",
+            "Ill-health retirement intensities of actives by completed age, a CSV `age;men;women` "
+            "(§9.2); not set: ill-health retirement is not valued."),
+    Setting("ill_health.factor", "float", "Multiplicative factor on the incidence table's intensities.",
+            minimum=0.0, maximum=10.0),
+    Setting("ill_health.qualified_share", "float",
+            "Share of ill-health exits before the earliest payout age that are qualified (TPL § 7: service "
+            "counted to age 70).", minimum=0.0, maximum=1.0),
+    Setting("ill_health.mortality_factor", "float",
+            "Ill-health pensioners' survival is the member's survival to this power (their mortality "
+            "intensities times this factor).", minimum=0.01, maximum=10.0),
 )
 SETTINGS_BY_KEY: Mapping[str, Setting] = {s.key: s for s in SETTINGS}
 

@@ -31,7 +31,7 @@ def value(register: Register, assumptions: Assumptions) -> Valuation:
             for i in late
         ])
     projection = project(register, valuation_date, assumptions.curve, assumptions.mortality,
-                         assumptions.inflation, assumptions.rules)
+                         assumptions.inflation, assumptions.rules, assumptions.incidence)
     discount = assumptions.curve.discount(np.arange(projection.value_factors.size) / 12.0)
     return Valuation(
         assumptions=assumptions,

@@ -17,6 +17,7 @@ from tjenestemandspension.actuarial.register import STATUS_NAMES, Register
 from tjenestemandspension.dates import completed_months
 
 SHOWN_MONTHS = (1, 12)
+COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_ill_health")
 
 
 def explain(register: Register, assumptions: Assumptions, person_ids: list[str]) -> list[dict[str, object]]:
@@ -29,7 +30,7 @@ def explain(register: Register, assumptions: Assumptions, person_ids: list[str])
     chosen = register.subset(np.array(positions))
     v_date = assumptions.valuation_date
     projection = project(chosen, v_date, assumptions.curve, assumptions.mortality, assumptions.inflation,
-                         assumptions.rules)
+                         assumptions.rules, assumptions.incidence)
     values = projection.persons
     t = np.arange(GRID) / 12.0
     discount = assumptions.curve.discount(t)
@@ -59,10 +60,13 @@ def explain(register: Register, assumptions: Assumptions, person_ids: list[str])
                 row[f"S(t_{month})"] = float(survival[i, month])
             row[f"P(t_{month})"] = float(discount[month])
             row[f"I(t_{month})"] = float(indexed[month])
-        for component in ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child"):
+        if not np.isnan(values.in_service_at_start[i]):  # §9.2: the ill-health pieces
+            row["A(t_{k_A-1})"] = float(values.in_service_at_start[i])
+            row["S(t_{k_A-1})"] = float(survival[i, start - 1])
+            row["ill_health_exit_probability"] = float(values.ill_health_exit_probability[i])
+        for component in COMPONENTS:
             row[component] = float(getattr(values, component)[i])
-        row["pv_total"] = sum(float(getattr(values, c)[i]) for c in
-                              ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child"))
+        row["pv_total"] = sum(float(getattr(values, c)[i]) for c in COMPONENTS)
         explained.append(row)
     return explained
 

@@ -74,6 +74,9 @@ MEMBER_COLUMNS = ColumnSet(
         "spouse_sex": (),
         "state_share": (),
         "insured_share": (),
+        "state_takeover_age": (),
+        "state_cap_salary": (),
+        "state_cap_pension": (),
         "unit": ("forvaltning",),
         "municipality": ("kommune",),
     },
@@ -162,6 +165,7 @@ def register_from_table(table: RawTable, valuation_date: dt.date) -> Register:
     check = _Validation(table, header_names, valuation_date, ignored)
     person_id, status, sex, birth_date = _identity(check)
     amounts = _amounts(check, status)
+    amounts.update(_state_columns(check, status))
     optional = {column.name: _optional(check, column, birth_date) for column in OPTIONAL_COLUMNS}
     n = len(table.frame)
     names = {name: labels(check.column(name), n, name, check.collect) for name in ("unit", "municipality")}
@@ -359,6 +363,42 @@ def _amounts(check: _Validation, status: np.ndarray) -> dict[str, np.ndarray]:
     return {"service_years": service, "pensionable_salary": salary, "projected_salary": projected,
             "annual_pension": pension, "pension_age": pension_age,
             "employment_fraction": np.where(empty_fraction, 1.0, fraction), **shares}
+
+
+TAKEOVER_AGE_RANGE = (0.0, 120.0)  # above 0, at most 120 years
+STATE_COLUMN_STATUSES = {"state_cap_salary": (STATUS_ACTIVE, STATUS_DEFERRED), "state_cap_pension": (STATUS_RETIRED,)}
+
+
+def _state_columns(check: _Validation, status: np.ndarray) -> dict[str, np.ndarray]:
+    """§9.3: a take-over age or a cap per row, instead of a state_share (at most one of the four)."""
+    collect = check.collect
+    values = {}
+    low, high = TAKEOVER_AGE_RANGE
+    age, age_empty = check.numbers("state_takeover_age")
+    check.out_of_range("state_takeover_age", (age <= low) | (age > high), age,
+                       f"expected a take-over age above {low:g} and at most {high:g} years")
+    values["state_takeover_age"] = age
+    given = [~age_empty]
+    for canonical, statuses in STATE_COLUMN_STATUSES.items():
+        cap, cap_empty = check.numbers(canonical)
+        check.out_of_range(canonical, (cap < 0) | (cap > MAX_AMOUNT), cap,
+                           f"expected a cap from 0 to {MAX_AMOUNT / 1e6:g} million kr. a year")
+        names = " or ".join(STATUS_NAMES[s] for s in statuses)
+        collect.rows(canonical, ~cap_empty & ~np.isin(status, statuses), cap,
+                     f"expected {canonical} only on rows of status {names}")
+        values[canonical] = cap
+        given.append(~cap_empty)
+    several = np.sum(given, axis=0) > 1
+    for index in np.flatnonzero(several):
+        collect.add("state_takeover_age", int(index), None,
+                    "expected at most one of state_takeover_age, state_cap_salary, state_cap_pension on a row")
+    if "state_share" in check.header_names and np.any(given):
+        share_empty = numbers(check.column("state_share"), check.danish_numbers)[1]  # read (and checked) once already
+        both = ~share_empty & np.any(given, axis=0)
+        collect.rows("state_share", both, None,
+                     "expected either state_share or one of state_takeover_age, state_cap_salary, "
+                     "state_cap_pension on a row, not both")
+    return values
 
 
 def _optional(check: _Validation, column: OptionalColumn, birth_date: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ STATUS_NAMES = ("active", "deferred", "retired", "spouse", "child")
 STATUS_DANISH = ("aktive", "fraflyttede", "pensionerede", "ægtefæller", "børn")  # groups
 STATUS_DANISH_SINGULAR = ("aktiv", "fraflyttet", "pensioneret", "ægtefælle", "barn")  # one person
 UNKNOWN = -1  # `married` and `spouse_sex` when the register does not say
+STATE_COLUMNS = ("state_takeover_age", "state_cap_salary", "state_cap_pension")  # §9.3
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,19 @@ class Register:
     insured_share: np.ndarray  # float64, 0 where absent
     unit: np.ndarray  # str (object), "" where absent
     municipality: np.ndarray  # str (object), "" where absent
+    # §9.3, NaN where absent (fields with defaults, so that a Register built without them has none)
+    state_takeover_age: np.ndarray | None = None  # float64 years: the state takes over from this age
+    state_cap_salary: np.ndarray | None = None  # float64 kr. a year: the state finances up to it (members)
+    state_cap_pension: np.ndarray | None = None  # float64 kr. a year: the same for a retired row
     source: str | None = None
     row_numbers: np.ndarray | None = None  # spreadsheet rows (header = 1), for messages
     ignored_columns: tuple[str, ...] = ()  # columns of the file the tool does not use
     skipped_rows: tuple[tuple[int, str], ...] = ()  # (row, why) of rows read but not persons: a totals row
+
+    def __post_init__(self) -> None:
+        for name in STATE_COLUMNS:
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.full(self.person_id.size, np.nan))
 
     def __len__(self) -> int:
         return int(self.person_id.size)

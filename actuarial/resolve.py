@@ -14,8 +14,10 @@ from tjenestemandspension.actuarial.assumptions import (
     Assumptions,
     assemble,
     known_source_curve,
+    known_incidence,
     known_source_mortality,
 )
+from tjenestemandspension.actuarial.ill_health import IncidenceTable, incidence_table
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.curves import (
     DiscountCurve,
@@ -104,6 +106,31 @@ def read_mortality(basis: Basis) -> MortalityBasis:
                                 benchmark_year=basis["mortality.benchmark_year"])
 
 
+def read_incidence(basis: Basis) -> IncidenceTable | None:
+    """The ill-health incidence table the basis names (§9.2), None when it names none."""
+    path = basis["ill_health.incidence_file"]
+    if path is None:
+        return None
+    import io
+
+    import pandas as pd
+
+    from tjenestemandspension.textfiles import decode_text, sniff_separator
+
+    try:
+        data = open(path, "rb").read()
+    except OSError as error:
+        raise InputError([Problem(file=path, key="ill_health.incidence_file",
+                                  expected=f"expected a readable incidence table ({error.strerror})")]) from None
+    text, _ = decode_text(data, path, "incidence table")
+    first_line = text.split("\n", 1)[0]
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sniff_separator(first_line), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        raise InputError([Problem(file=path, expected="expected a CSV table age;men;women")]) from None
+    return incidence_table(frame, path)
+
+
 def resolve_curve(basis: Basis, force_rebuild: bool = False) -> DiscountCurve:
     """The curve the basis names, with its shift."""
     return read_curve(basis, force_rebuild).shifted(basis["curve.shift_bp"])
@@ -114,5 +141,7 @@ def resolve_assumptions(basis: Basis, reuse: Iterable[Assumptions] = ()) -> Assu
     reuse = tuple(reuse)
     curve = known_source_curve(basis, reuse)
     mortality = known_source_mortality(basis, reuse)
+    incidence = known_incidence(basis, reuse)
     return assemble(basis, curve if curve is not None else read_curve(basis),
-                    mortality if mortality is not None else read_mortality(basis))
+                    mortality if mortality is not None else read_mortality(basis),
+                    read_incidence(basis) if incidence is False else incidence)

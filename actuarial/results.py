@@ -15,21 +15,21 @@ from tjenestemandspension.actuarial.table_validation import MAX_SHOWN_NAME_CHARS
 
 PERSON_COLUMNS = (
     "person_id", "status", "pension_age", "annual_benefit", "pv_own", "pv_lump_sum",
-    "pv_supplement", "pv_spouse", "pv_child", "pv_total", "state_part", "insured_part", "liability",
+    "pv_supplement", "pv_spouse", "pv_child", "pv_ill_health", "pv_total", "state_part", "insured_part", "liability",
 )
 EXPLANATORY_COLUMNS = (
     "unit", "municipality", "age_months", "pension_start_month", "service_whole_years",
     "pension_percentage", "reduction", "spouse_probability",
 )
-COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child")
+COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_ill_health")
 AMOUNT_COLUMNS = COMPONENTS + ("pv_total", "state_part", "insured_part", "liability")
 
+ILL_HEALTH_NOT_VALUED = ("invaliditet ikke værdiansat: ingen tabel for tilgang til svagelighedspension "
+                         "blandt aktive (ill_health.incidence_file), heller ikke tjenestetid til 70 år")
 NOT_VALUED = (  # docs/specification.md §3, in the working paper's Danish
-    "invaliditet: tilgang til svagelighedspension blandt aktive",
     "afskedigelse",
     "efterindtægt (3 måneders løn eller pension ved død)",
     "børnepension, der ikke er under udbetaling",
-    "tjenestetid til 70 år ved svagelighedspension",
     "lavtrinstillæg efter tjenestemandspensionslovens § 6, stk. 2 (udfaset)",
 )
 
@@ -38,8 +38,15 @@ def person_frame(register: Register, projection: Projection) -> pd.DataFrame:
     values = projection.persons
     pv_total = (values.pv_own + values.pv_lump_sum + values.pv_supplement + values.pv_spouse
                 + values.pv_child)
-    state_part = pv_total * register.state_share
-    insured_part = pv_total * register.insured_share
+    if np.any(values.pv_ill_health):  # §9.4: pv_total = the first version's sum + pv_ill_health
+        pv_total = pv_total + values.pv_ill_health
+    state_part = pv_total * values.state_share
+    insured_part = pv_total * values.insured_share
+    takeover = ~np.isnan(values.pv_own_before_takeover)
+    if np.any(takeover):  # §9.3: the kommune's part is the own pension before the take-over age
+        kommune = values.pv_own_before_takeover[takeover]
+        state_part[takeover] = pv_total[takeover] - kommune
+        insured_part[takeover] = kommune * values.insured_share[takeover]
     return pd.DataFrame({
         # object columns as they are: converting a million ids to pandas strings costs more
         # than the whole projection
@@ -52,6 +59,7 @@ def person_frame(register: Register, projection: Projection) -> pd.DataFrame:
         "pv_supplement": values.pv_supplement,
         "pv_spouse": values.pv_spouse,
         "pv_child": values.pv_child,
+        "pv_ill_health": values.pv_ill_health,
         "pv_total": pv_total,
         "state_part": state_part,
         "insured_part": insured_part,
@@ -139,8 +147,10 @@ class Valuation:
     @property
     def not_valued(self) -> list[str]:
         items = list(NOT_VALUED)
+        if self.assumptions.incidence is None or self.assumptions.rules.ill_health_factor == 0:
+            items.insert(0, ILL_HEALTH_NOT_VALUED)
         if self.assumptions.rules.early_supplement_full == 0:
-            items.insert(0, "førtidstillæg: det fulde beløb er ikke angivet (supplement.early_supplement_full = 0)")
+            items.insert(0, "førtidstillæg og ægtefælletillæg: det fulde beløb er ikke angivet (supplement.early_supplement_full = 0)")
         return items
 
 

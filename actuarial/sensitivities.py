@@ -39,6 +39,9 @@ class Scenario:
     user_defined: bool = False
 
 
+ILL_HEALTH_STEP = 0.5  # the ill-health incidence ±50 %
+
+
 def rate_scenario_id(shift_bp: int) -> str:
     return f"curve{shift_bp:+d}bp"
 
@@ -84,6 +87,12 @@ def standard_scenarios(basis: Basis) -> list[Scenario]:
     ]
     if offset >= 1:
         scenarios.append(Scenario("pension-age-1", "Pensionsalder -1 år", {"pension_age.offset_years": offset - 1}))
+    if basis["ill_health.incidence_file"] is not None:  # §9.2: only when an incidence table is in use
+        factor = basis["ill_health.factor"]
+        scenarios += [
+            Scenario("ill-health+50%", "Invaliditet +50 %", {"ill_health.factor": factor * (1 + ILL_HEALTH_STEP)}),
+            Scenario("ill-health-50%", "Invaliditet -50 %", {"ill_health.factor": factor * (1 - ILL_HEALTH_STEP)}),
+        ]
     return scenarios
 
 

@@ -32,6 +32,20 @@ AGE_RANGES = {  # completed years at the valuation date
 }
 
 
+ILLUSTRATIVE_INCIDENCE_NAME = "ill_health_incidence_illustrative.csv"
+
+
+def illustrative_incidence_text() -> str:
+    """An ILLUSTRATIVE ill-health incidence table (§9.2), not published figures: yearly
+    intensities 0.0004·exp(0.085·(age − 18)) for men, 1.25 times that for women, ages 18–69.
+    `tjp example` writes it beside its basis; examples/ holds the same file."""
+    lines = ["age;men;women"]
+    for age in range(18, 70):
+        men = 0.0004 * np.exp(0.085 * (age - 18))
+        lines.append(f"{age};{men:.6f};{1.25 * men:.6f}")
+    return "\n".join(lines) + "\n"
+
+
 def synthetic_register(n_persons: int = 400, seed: int = 2024, valuation_date: dt.date = dt.date(2024, 12, 31),
                        individual_spouses: bool = False,
                        municipalities: tuple[str, ...] = ("Eksempel Kommune",),

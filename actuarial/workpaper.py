@@ -41,11 +41,11 @@ PERSON_HEADERS = {
     "service_whole_years": "Pensionsår", "pension_percentage": "Pensionsprocent", "reduction": "Fradrag",
     "annual_benefit": "Årlig ydelse", "pv_own": "Egenpension", "pv_lump_sum": "Engangsbeløb",
     "pv_supplement": "Førtidstillæg", "pv_spouse": "Ægtefællepension", "pv_child": "Børnepension",
-    "pv_total": "Kapitalværdi i alt", "state_part": "Statens andel", "insured_part": "Forsikret andel",
-    "liability": "Forpligtelse",
+    "pv_ill_health": "Svagelighedspension", "pv_total": "Kapitalværdi i alt", "state_part": "Statens andel",
+    "insured_part": "Forsikret andel", "liability": "Forpligtelse",
 }
-AMOUNT_FIELDS = ("annual_benefit", "pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_total",
-                 "state_part", "insured_part", "liability")
+AMOUNT_FIELDS = ("annual_benefit", "pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_ill_health",
+                 "pv_total", "state_part", "insured_part", "liability")
 TOTAL_HEADERS = ["Antal personer", "Kapitalværdi i alt", "Statens andel", "Forsikret andel", "Forpligtelse"]
 
 

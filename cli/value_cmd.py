@@ -265,18 +265,26 @@ def example(
 ) -> None:
     """Write an example register of a fictitious kommune and a basis file to try `tjp value` on."""
     from tjenestemandspension.actuarial.basis_files import load_basis
-    from tjenestemandspension.actuarial.synthetic import synthetic_register
+    from tjenestemandspension.actuarial.synthetic import (
+        ILLUSTRATIVE_INCIDENCE_NAME,
+        illustrative_incidence_text,
+        synthetic_register,
+    )
     from tjenestemandspension.cli.progress import LARGE_EXAMPLE_PERSONS, Phases, progress_wanted
     from tjenestemandspension.textfiles import write_csv
 
     register_path = folder / "register.csv"
     basis_path = folder / "basis.toml"
-    existing = [p for p in (register_path, basis_path) if p.exists()]
+    incidence_path = folder / ILLUSTRATIVE_INCIDENCE_NAME  # §9.2's illustrative table, so the feature shows
+    existing = [p for p in (register_path, basis_path, incidence_path) if p.exists()]
     if existing and not force:
         raise InputError([Problem(file=str(p), expected="exists already; use --force to overwrite it")
                           for p in existing])
     basis = load_basis(overrides=[f"valuation.date={valuation_date}"])  # checks the date is a month end
     folder.mkdir(parents=True, exist_ok=True)
+    incidence_path.write_text(illustrative_incidence_text(), encoding="utf-8")
+    basis = basis.with_overrides({"ill_health.incidence_file": str(incidence_path)},
+                                 source="ILLUSTRATIVE table of tjp example, not published figures [TJP-EXAMPLE]")
     phases = Phases(enabled=progress_wanted(persons >= LARGE_EXAMPLE_PERSONS, quiet))
     try:
         with phases("generating"):

@@ -24,3 +24,13 @@ def completed_months(dates: np.ndarray, valuation_date: dt.date) -> np.ndarray:
     """Completed months between each date and V (V a month end: the month of V counts)."""
     v_month = (valuation_date.year - 1970) * 12 + valuation_date.month - 1
     return v_month - dates.astype("datetime64[M]").astype(np.int64)
+
+
+def shift_months(dates: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Each date moved by a whole number of calendar months, the day clamped to the
+    new month's last day (31-03 minus one month: 28-02 or 29-02)."""
+    month = dates.astype("datetime64[M]")
+    day = (dates - month.astype("datetime64[D]")).astype(np.int64)
+    moved = month + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
+    last_day = ((moved + 1).astype("datetime64[D]") - moved.astype("datetime64[D]")).astype(np.int64) - 1
+    return moved.astype("datetime64[D]") + np.minimum(day, last_day).astype("timedelta64[D]")

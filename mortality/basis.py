@@ -188,6 +188,13 @@ class MortalityBasis:
         index += row_offset[:, None]
         return table.ravel(), index
 
+    def monthly_intensities(self, valuation_date: dt.date, sex: np.ndarray, age_months: np.ndarray,
+                            n_months: int) -> np.ndarray:
+        """mu_j of each cohort for months j = 1..n_months, shape (cohorts, n_months); +inf
+        from the first month that starts at or after age 120 (the terms of `monthly_survival`)."""
+        table, index = self._monthly_lookup(valuation_date, np.asarray(sex), np.asarray(age_months), n_months)
+        return np.take(table, index)
+
     # --- survival -------------------------------------------------------------------
 
     def monthly_survival(self, valuation_date: dt.date, sex: np.ndarray, age_months: np.ndarray,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pathlib import Path
+
 from tjenestemandspension.actuarial.synthetic import synthetic_register
+
+ILLUSTRATIVE_INCIDENCE = Path(__file__).resolve().parents[1] / "examples" / "ill_health_incidence_illustrative.csv"
 
 EDGE_CASES = [
     # active with under 10 years at pension start: no pension at all
@@ -49,6 +53,17 @@ EDGE_CASES = [
     # active born 1959 first half (payout 60.5) hired after 2007, death in service spouse on 15 years
     dict(person_id="E15", birth_date="1959-04-10", sex="M", status="active", service_years=11.0,
          pensionable_salary=410000, hire_date="2013-05-01"),
+    # §9.1: retired rows with service_years have a spouse's supplement (individual and collective spouse)
+    dict(person_id="E16", birth_date="1956-03-31", sex="M", status="retired", annual_pension=260000,
+         service_years=30.6, married="true", spouse_birth_date="1963-08-31", spouse_sex="K"),
+    dict(person_id="E17", birth_date="1962-10-31", sex="K", status="retired", annual_pension=210000,
+         service_years=41.0),
+    # §9.1: the spouse reaches state pension age before the member's pension starts (L < k_A)
+    dict(person_id="E18", birth_date="1975-05-20", sex="K", status="active", service_years=20.0,
+         pensionable_salary=450000, married="true", spouse_birth_date="1958-02-28", spouse_sex="M"),
+    # §9.4: below 10 years at pension start (no old-age values) but a qualified ill-health pension
+    dict(person_id="E19", birth_date="1995-06-30", sex="K", status="active", service_years=1.0,
+         pensionable_salary=390000, hire_date="2023-08-01", married="true"),
 ]
 
 
@@ -60,6 +75,20 @@ def engine_register(n_synthetic: int = 300, seed: int = 11) -> pd.DataFrame:
     collective = (synthetic["status"] == "retired") & (np.arange(len(synthetic)) % 2 == 0)
     for column in ("married", "spouse_birth_date", "spouse_sex"):
         synthetic.loc[collective, column] = ""
+    # §9.3: a take-over age on every ninth row (all statuses), caps on others (instead of state_share)
+    row = np.arange(len(synthetic))
+    status = synthetic["status"]
+    for column in ("state_takeover_age", "state_cap_salary", "state_cap_pension"):
+        synthetic[column] = np.nan
+    takeover = row % 9 == 1
+    synthetic.loc[takeover, "state_takeover_age"] = np.where(row[takeover] % 2 == 0, 63.5, 67.25)
+    salary = synthetic["pensionable_salary"]
+    cap_salary = (row % 9 == 4) & status.isin(["active", "deferred"])
+    synthetic.loc[cap_salary, "state_cap_salary"] = np.round(np.where(row[cap_salary] % 2 == 0, 0.8, 1.1)
+                                                             * salary[cap_salary], 2)
+    cap_pension = (row % 9 == 4) & (status == "retired")
+    synthetic.loc[cap_pension, "state_cap_pension"] = np.round(0.7 * synthetic.loc[cap_pension, "annual_pension"], 2)
+    synthetic.loc[takeover | cap_salary | cap_pension, "state_share"] = np.nan
     edge = pd.DataFrame(EDGE_CASES)
     frame = pd.concat([synthetic, edge], ignore_index=True)
     text_columns = ["hire_date", "married", "spouse_birth_date", "spouse_sex", "unit", "municipality"]

@@ -130,8 +130,8 @@ def test_bad_basis_files(tmp_path):
         load_basis(unknown)
     assert messages(caught.value) == [
         "unknown.toml, key 'inflation.rate': value 'two percent': expected a number from -0.05 to 0.25",
-        "unknown.toml, key 'colour.name': unknown basis key; known sections: benefit, checks, columns, curve, inflation, "
-        "mortality, pension_age, spouse, supplement, valuation"]
+        "unknown.toml, key 'colour.name': unknown basis key; known sections: benefit, checks, columns, curve, "
+        "ill_health, inflation, mortality, pension_age, spouse, supplement, valuation"]
     with pytest.raises(InputError) as caught:
         load_basis(wrapped)
     assert messages(caught.value) == [

@@ -7,9 +7,10 @@ import pytest
 
 from tjenestemandspension.actuarial import load_basis, register_from_frame, resolve_assumptions, value
 from reference import Reference, persons_from_frame
-from engine_cases import engine_register
+from engine_cases import ILLUSTRATIVE_INCIDENCE, engine_register
 
-COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child")
+COMPONENTS = ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_ill_health", "pv_total", "state_part",
+              "insured_part", "liability")
 BASES = {
     "default": [],
     "projected, supplement, 3 % inflation": [
@@ -20,6 +21,18 @@ BASES = {
     "mid-year valuation date, shifted curve": ["valuation.date=2025-06-30", "curve.shift_bp=-75"],
     "inflation by term, supplement": ["inflation.by_term=[[5, 0.031], [10, 0.024]]", "inflation.rate=0.019",
                                       "supplement.early_supplement_full=24000"],
+    # §9.2 ill-health on, with the spouse's supplement and the qualified share
+    "ill-health, accrued, qualified 0.4, phi 1.3": [
+        f"ill_health.incidence_file={ILLUSTRATIVE_INCIDENCE}", "ill_health.factor=1.5",
+        "ill_health.qualified_share=0.4", "ill_health.mortality_factor=1.3",
+        "supplement.early_supplement_full=24000"],
+    "ill-health, projected, qualified 1, phi 0.8, by term": [
+        f"ill_health.incidence_file={ILLUSTRATIVE_INCIDENCE}", "valuation.active_basis=projected",
+        "ill_health.qualified_share=1", "ill_health.mortality_factor=0.8", "ill_health.factor=2",
+        "supplement.early_supplement_full=24000", "inflation.by_term=[[5, 0.031], [10, 0.024]]"],
+    "ill-health, projected, no supplement, flat curve": [
+        f"ill_health.incidence_file={ILLUSTRATIVE_INCIDENCE}", "valuation.active_basis=projected",
+        "ill_health.qualified_share=0.25", "curve.source=flat", "curve.rate=0.02"],
 }
 
 
@@ -104,3 +117,17 @@ def test_chunked_spouse_pairs_give_the_same_values(frame, monkeypatch, cells):
     assert whole.n_spouse_pairs > 20
     np.testing.assert_allclose(chunked.persons["pv_spouse"], whole.persons["pv_spouse"], rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(chunked.cashflows["total"], whole.cashflows["total"], rtol=1e-12, atol=1e-6)
+
+
+def test_spouse_supplement_needs_the_early_supplement_and_a_retired_rows_service(frame):
+    """§9.1: F = 0 values no supplement at all; with F > 0 a retired row has one only
+    when the register gives its service_years, and the spouse pension does not move."""
+    off = load_basis()
+    on = load_basis(overrides=["supplement.early_supplement_full=24000"])
+    without = value(register_from_frame(frame, off.valuation_date), resolve_assumptions(off)).persons
+    with_ = value(register_from_frame(frame, on.valuation_date), resolve_assumptions(on)).persons
+    assert (without["pv_supplement"] == 0).all()
+    np.testing.assert_allclose(with_["pv_spouse"], without["pv_spouse"], rtol=1e-12, atol=1e-9)
+    p = with_.set_index("person_id")
+    assert p.loc["E16", "pv_supplement"] > 0 and p.loc["E17", "pv_supplement"] > 0
+    assert p.loc["E07", "pv_supplement"] == 0  # retired, no service_years

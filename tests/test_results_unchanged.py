@@ -58,10 +58,36 @@ def readme_run(tmp_path_factory):
     runner = CliRunner()
     example = folder / "tjp-example"
     assert runner.invoke(app, ["example", str(example), "--force"]).exit_code == 0
+    # §9.2 switched off: `tjp example`'s basis values ill-health on an illustrative table since
+    # version 2; without it every figure must be the first version's
     result = runner.invoke(app, ["value", str(example / "register.csv"), "--basis", str(example / "basis.toml"),
-                                 "--booked=-950000000", "--out", str(example / "resultat"), "--force"])
+                                 "--booked=-950000000", "--out", str(example / "resultat"), "--force",
+                                 "--set", "ill_health.incidence_file="])
     assert result.exit_code == 0, result.output
     return example / "resultat", result.output
+
+
+# the README's command as it stands, with §9.2 valued on the example's illustrative table
+# (recorded when §9.2 was implemented): only the actives move
+TOTALS_WITH_ILL_HEALTH = """\
+aktive               132          439.813.854,95
+fraflyttede           60          139.680.216,07
+pensionerede         160          384.593.479,34
+ægtefæller            40           54.792.193,27
+børn                   8            1.368.995,76
+i alt                400        1.020.248.739,39"""
+
+
+def test_the_readme_command_values_ill_health_on_the_illustrative_table(tmp_path):
+    runner = CliRunner()
+    example = tmp_path / "tjp-example"
+    assert runner.invoke(app, ["example", str(example)]).exit_code == 0
+    result = runner.invoke(app, ["value", str(example / "register.csv"), "--basis", str(example / "basis.toml"),
+                                 "--booked=-950000000", "--out", str(example / "resultat")])
+    assert result.exit_code == 0, result.output
+    assert TOTALS_WITH_ILL_HEALTH in result.output
+    persons = read_output_csv(example / "resultat" / "persons.csv", dtype={"person_id": str})
+    assert (persons["pv_ill_health"] > 0).sum() > 100
 
 
 def test_totals_and_journal_to_the_ore(readme_run):
@@ -75,6 +101,8 @@ def test_totals_and_journal_to_the_ore(readme_run):
 def test_every_person_and_every_year_to_the_ore(readme_run):
     out, _ = readme_run
     persons = read_output_csv(out / "persons.csv", dtype={"person_id": str})
+    # §9.2's column, recorded after these figures: no ill-health value without an incidence table
+    assert (persons.pop("pv_ill_health") == 0).all()
     assert fingerprint(persons.fillna(0.0), ("person_id", "status", "unit", "municipality")) == PERSONS_FINGERPRINT
     cashflows = read_output_csv(out / "cashflows.csv")
     assert fingerprint(cashflows, ("year",)) == CASHFLOWS_FINGERPRINT
