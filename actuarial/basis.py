@@ -372,6 +372,21 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0, maximum=50),
     Setting("supplement.supplement_halved_below_age", "float",
             "The early supplement is halved if the pension starts before this age.", minimum=0, maximum=80),
+    # grouping 003, the work-injury provision (docs/work-injuries.md)
+    Setting("work_injury.regulation_rate", "float",
+            "Yearly regulation of running work-injury benefits (the satsreguleringsprocent, ASL § 25).",
+            minimum=-0.05, maximum=0.25),
+    Setting("work_injury.mortality_factor", "float",
+            "Factor on the payees' mortality intensities, on top of the pension basis' factors.",
+            minimum=0.0, maximum=10.0),
+    Setting("work_injury.ibnr_method", "choice",
+            "IBNR (injuries incurred, not yet reported): `none`, `amount` (`work_injury.ibnr_amount`) or "
+            "`chainladder` (from `work_injury.triangle_file`).", choices=("none", "amount", "chainladder")),
+    Setting("work_injury.ibnr_amount", "float", "IBNR in kr. (method `amount`).", minimum=0.0, maximum=1e10),
+    Setting("work_injury.triangle_file", "path",
+            "The claims triangle (CSV: accident_year;development_year;cumulative) of method `chainladder`."),
+    Setting("work_injury.tail_factor", "float",
+            "Chain-ladder tail factor beyond the triangle's last development year.", minimum=1.0, maximum=10.0),
 )
 SETTINGS_BY_KEY: Mapping[str, Setting] = {s.key: s for s in SETTINGS}
 
@@ -635,6 +650,10 @@ def _checked(basis: Basis) -> Basis:
     if basis["mortality.source"] == "files":
         need("mortality.mortality_file", "mortality.source = files")
         need("mortality.improvement_file", "mortality.source = files")
+    if basis["work_injury.ibnr_method"] == "amount":
+        need("work_injury.ibnr_amount", "work_injury.ibnr_method = amount")
+    if basis["work_injury.ibnr_method"] == "chainladder":
+        need("work_injury.triangle_file", "work_injury.ibnr_method = chainladder")
     if problems:
         raise InputError(problems)
     return basis
