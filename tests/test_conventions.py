@@ -44,7 +44,7 @@ PURE = (
     "actuarial.rollforward", "actuarial.sensitivities", "actuarial.compare", "actuarial.table_validation",
     "actuarial.pseudonyms",
     "actuarial.indexation",
-    "actuarial.work_injury.cases",
+    "actuarial.work_injury.cases", "actuarial.work_injury.valuation",
     "curves.curve", "curves.smith_wilson", "curves.eiopa_2027",
 )
 # the modules that read or write files (and the run layer and the CLI, which call them)
