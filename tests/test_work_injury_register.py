@@ -1,5 +1,6 @@
 """The work-injury case register (docs/work-injuries.md §3): what it reads, and a corpus of
-malformed case registers (tests/data/bad_work_injury) each with its exact messages.
+malformed case registers and claims triangles (tests/data/bad_work_injury, `triangle_*`
+the triangles) each with its exact messages.
 
 Every file in the corpus must have an entry in EXPECTED (a test checks it). The proof that
 `tjp arbejdsskader` writes nothing on any of them is in tests/test_work_injury_cli.py.
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 from tjenestemandspension.actuarial.work_injury.case_register import cases_from_frame, read_cases
+from tjenestemandspension.actuarial.work_injury.triangle import read_triangle
 from tjenestemandspension.actuarial.work_injury.cases import (
     BENEFIT_CASE_RESERVE,
     BENEFIT_CHILD,
@@ -89,7 +91,33 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "unknown_benefit.csv": [
         "unknown_benefit.csv, row 3 (case_id 'S2'), column 'benefit': value 'pension': expected one of loss_of_earning_capacity, spouse, child, case_reserve (or erhvervsevnetab, forsørgertab, ægtefælle, samlever, barn, sagsreserve)",
-    ],}
+    ],    "triangle_amount_text.csv": [
+        "triangle_amount_text.csv, row 2, column 'cumulative': value '100 kr': expected an amount",
+    ],
+    "triangle_duplicate.csv": [
+        "triangle_duplicate.csv, row 4, column 'development_year': value '2': expected each development year once per accident year; accident year 2020 has it twice",
+    ],
+    "triangle_gap.csv": [
+        "triangle_gap.csv, row 4, column 'development_year': expected consecutive development years from 1 for accident year 2020; development year 3 is missing",
+    ],
+    "triangle_header_wrong.csv": [
+        "triangle_header_wrong.csv, column 'development_year': required column missing (also accepted: udviklingsaar)",
+        "triangle_header_wrong.csv, column 'cumulative': required column missing (also accepted: kumuleret)",
+    ],
+    "triangle_late_first_year.csv": [
+        "triangle_late_first_year.csv, row 4, column 'development_year': expected consecutive development years from 1 for accident year 2021; development year 1 is missing",
+    ],
+    "triangle_negative.csv": [
+        "triangle_negative.csv, row 3, column 'cumulative': value '-150.0': expected a cumulative amount of at least 0",
+    ],
+    "triangle_no_amounts.csv": [
+        'triangle_no_amounts.csv: has no amounts; expected one row per accident year and development year',
+    ],
+    "triangle_years_not_whole.csv": [
+        "triangle_years_not_whole.csv, row 3, column 'development_year': value '1,5': expected a development year, a whole number from 0 to 100",
+        "triangle_years_not_whole.csv, row 4, column 'accident_year': value '20x1': expected an accident year from 1900 to 2100",
+    ],
+}
 
 
 def test_every_bad_file_has_its_messages():
@@ -99,7 +127,7 @@ def test_every_bad_file_has_its_messages():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_bad_case_register_is_refused_with_its_messages(name):
     with pytest.raises(InputError) as caught:
-        read_cases(BAD / name, V)
+        read_triangle(BAD / name) if name.startswith("triangle_") else read_cases(BAD / name, V)
     assert [str(p) for p in caught.value.problems] == EXPECTED[name]
 
 
