@@ -45,6 +45,7 @@ PURE = (
     "actuarial.pseudonyms",
     "actuarial.indexation",
     "actuarial.work_injury.cases", "actuarial.work_injury.valuation", "actuarial.work_injury.chainladder",
+    "actuarial.work_injury.provision",
     "curves.curve", "curves.smith_wilson", "curves.eiopa_2027",
 )
 # the modules that read or write files (and the run layer and the CLI, which call them)
@@ -53,7 +54,8 @@ READERS_AND_WRITERS = (
     "actuarial.basis_files", "actuarial.table_reading", "actuarial.member_register", "actuarial.resolve",
     "actuarial.rundir", "actuarial.run", "actuarial.batch", "actuarial.output", "actuarial.workpaper",
     "actuarial.manifest", "actuarial.synthetic",
-    "actuarial.work_injury.case_register", "actuarial.work_injury.triangle",
+    "actuarial.work_injury.case_register", "actuarial.work_injury.triangle", "actuarial.work_injury.injury_run",
+    "actuarial.work_injury.workpaper003",
     "curves.eiopa", "curves.builtin", "curves.rebuild", "mortality.tables", "mortality.builtin",
     "cli",
 )
