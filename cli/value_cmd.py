@@ -18,12 +18,16 @@ from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
 from tjenestemandspension.actuarial.member_register import read_member_table
 from tjenestemandspension.actuarial.run import Run, run_valuation
 from tjenestemandspension.actuarial.synthetic import synthetic_register
+from tjenestemandspension.actuarial.work_injury.synthetic_cases import synthetic_cases, synthetic_triangle
 from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
 from tjenestemandspension.danish import danish_number, format_kroner
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import write_csv
 
 EXAMPLE_BOOKED = "-950000000"  # the example kommune's fictitious ledger balance of 9.72.90.001
+EXAMPLE_BOOKED_003 = "-68000000"  # and of 9.72.90.003
+EXAMPLE_CASES, EXAMPLE_TRIANGLE = "sager.csv", "skadestrekant.csv"
+EXAMPLE_CASE_ROWS = 48  # a few dozen case rows, every benefit type
 IGNORED_COLUMNS = "Kolonner i registeret, som ikke indgår i beregningen"
 
 
@@ -76,6 +80,10 @@ def value(
                                                            "pseudonyms); a random one per run when omitted.")] = None,
     pseudonym_map: Annotated[Path | None, typer.Option("--pseudonym-map", help="Write person_id → pseudonym here "
                                                        "(only where asked; keep it safe).")] = None,
+    work_injuries: Annotated[Path | None, typer.Option("--work-injuries", help="Also value the work-injury "
+                                                       "provision (9.72.90.003) from this case register.")] = None,
+    booked_work_injuries: Annotated[str | None, typer.Option("--booked-work-injuries", help="The balance of "
+                                                             "9.72.90.003 in the ledger (negative).")] = None,
 ) -> None:
     """Value the register and write the journal, the per-person results, the cash flows,
     the working paper (valuation.xlsx) and a manifest."""
@@ -102,6 +110,10 @@ def value(
             with phases("reading"):
                 table = read_member_table(register)
         if table is None or len(municipalities_in(table)) > 1:
+            if work_injuries is not None:
+                raise InputError([Problem(file="--work-injuries", expected=(
+                    "expected the register of one kommune: a batch values grouping 001 only; value each "
+                    "kommune's work injuries with tjp arbejdsskader"))])
             if booked is not None:
                 raise InputError([Problem(file="--booked", value=booked, expected=(
                     "expected --booked-file for a register of several kommuner (municipality;booked per kommune)"))])
@@ -112,13 +124,37 @@ def value(
             raise InputError([Problem(file="--booked-file", expected="expected a register of several kommuner (a "
                                       "municipality column or a folder of registers); use --booked for one")])
         run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table)
+        injuries = _work_injuries(work_injuries, booked_work_injuries, run)
         with phases("writing"):
-            files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms)
+            files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms,
+                              work_injuries=injuries)
             if pseudonyms is not None and pseudonym_map is not None:
                 write_csv(pseudonyms.mapping(run.valuation.persons["person_id"]), pseudonym_map)
     finally:
         phases.close()
-    typer.echo(render_summary(run, target, files))
+    summary = render_summary(run, target, files)
+    if injuries is not None:
+        from tjenestemandspension.cli.work_injury_cmd import render_work_injury_summary
+
+        head, _, written = summary.rpartition("\nSkrevet til ")
+        summary = "\n".join([head, *render_work_injury_summary(injuries), "", "Skrevet til " + written])
+    typer.echo(summary)
+
+
+def _work_injuries(cases: Path | None, booked: str | None, run: Run):
+    """Grouping 003 beside 001 (`--work-injuries`), on the same resolved basis."""
+    if cases is None:
+        if booked is not None:
+            raise InputError([Problem(file="--booked-work-injuries", expected="expected --work-injuries as well")])
+        return None
+    from tjenestemandspension.actuarial.work_injury.injury_run import run_work_injuries
+
+    amount = parse_booked(booked, "--booked-work-injuries", grouping="003") if booked is not None else None
+    injuries = run_work_injuries(cases, run.basis, amount, assumptions=run.assumptions)
+    if len(set(injuries.cases.municipality)) > 1:
+        raise InputError([Problem(file=str(cases), column="municipality", expected=(
+            "names several kommuner; value one kommune's work injuries beside its register"))])
+    return injuries
 
 
 EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skipped
@@ -178,7 +214,8 @@ def example(
     """Write an example register of a fictitious kommune and a basis file to try `tjp value` on."""
     register_path = folder / "register.csv"
     basis_path = folder / "basis.toml"
-    existing = [p for p in (register_path, basis_path) if p.exists()]
+    existing = [p for p in (register_path, basis_path, folder / EXAMPLE_CASES, folder / EXAMPLE_TRIANGLE)
+                if p.exists()]
     if existing and not force:
         raise InputError([Problem(file=str(p), expected="exists already; use --force to overwrite it")
                           for p in existing])
@@ -186,13 +223,29 @@ def example(
     folder.mkdir(parents=True, exist_ok=True)
     frame = synthetic_register(persons, seed=seed, valuation_date=basis.valuation_date)
     write_csv(frame, register_path)
+    cases_path, triangle_path = folder / EXAMPLE_CASES, folder / EXAMPLE_TRIANGLE
+    write_csv(synthetic_cases(EXAMPLE_CASE_ROWS, basis.valuation_date, seed=seed,
+                              municipality=str(frame["municipality"].iloc[0])), cases_path)
+    write_csv(synthetic_triangle(basis.valuation_date.year, seed=seed), triangle_path)
     basis_path.write_text(
         "# The built-in default basis, every value with its provenance (docs/basis.md explains each key).\n"
-        "# Edit values here, or override single ones with --set key=value.\n\n" + basis.to_toml(),
-        encoding="utf-8")
-    typer.echo(f"Eksempel skrevet: {register_path} ({len(frame)} personer), {basis_path}\n"
+        "# Edit values here, or override single ones with --set key=value.\n\n"
+        + example_basis_text(basis.to_toml()), encoding="utf-8")
+    typer.echo(f"Eksempel skrevet: {register_path} ({len(frame)} personer), {cases_path} "
+               f"({EXAMPLE_CASE_ROWS} arbejdsskaderækker), {triangle_path}, {basis_path}\n"
                f"Prøv: tjp value {register_path} --basis {basis_path} --booked={EXAMPLE_BOOKED} "
-               f"--out {folder / 'resultat'}")
+               f"--work-injuries {cases_path} --booked-work-injuries={EXAMPLE_BOOKED_003} --out {folder / 'resultat'}")
+
+
+def example_basis_text(toml: str) -> str:
+    """The example basis: the default, with the chain-ladder IBNR on the example's triangle
+    (a path relative to the basis file)."""
+    source = 'source = "the example kommune’s claims triangle [TJP-EXAMPLE]"'
+    lines = [line for line in toml.splitlines() if not line.startswith("ibnr_method = ")]
+    at = lines.index("[work_injury]") + 1
+    lines[at:at] = [f'ibnr_method = {{ value = "chainladder", {source} }}',
+                    f'triangle_file = {{ value = "{EXAMPLE_TRIANGLE}", {source} }}']
+    return "\n".join(lines) + "\n"
 
 
 def verify(

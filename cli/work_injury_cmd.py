@@ -11,11 +11,16 @@ from tjenestemandspension.actuarial.basis_files import load_basis
 from tjenestemandspension.actuarial.journal import parse_booked
 from tjenestemandspension.actuarial.output import check_output_folder
 from tjenestemandspension.actuarial.work_injury.cases import BENEFIT_DANISH, BENEFIT_NAMES
+from tjenestemandspension.actuarial.batch import read_booked_file
 from tjenestemandspension.actuarial.work_injury.injury_run import (
     WorkInjuryRun,
+    municipalities,
     run_work_injuries,
+    run_work_injury_batch,
+    write_work_injury_batch,
     write_work_injury_run,
 )
+from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.danish import danish_number, format_kroner
 
 
@@ -48,20 +53,40 @@ def render_work_injury_summary(run: WorkInjuryRun) -> list[str]:
 
 def arbejdsskader(
     cases: Annotated[Path, typer.Argument(help="The case register: .csv, .xlsx or .parquet.")],
-    booked: Annotated[str, typer.Option("--booked", help="The balance of 9.72.90.003 in the ledger: a credit, so "
-                                        "negative (e.g. --booked=-1234567,89).")],
+    booked: Annotated[str | None, typer.Option("--booked", help="The balance of 9.72.90.003 in the ledger: a "
+                                               "credit, so negative (e.g. --booked=-1234567,89).")] = None,
     basis: Annotated[Path | None, typer.Option("--basis", help="A basis file (TOML); the built-in default when omitted.")] = None,
     settings: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="Override one basis value, e.g. --set work_injury.regulation_rate=0.025 (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder; ./tjp-output/<valuation date>-arbejdsskader when omitted.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty output folder.")] = False,
+    booked_file: Annotated[Path | None, typer.Option("--booked-file", help="A case register of several kommuner: "
+                                                     "the booked balance of each, a CSV with municipality;booked.")] = None,
 ) -> None:
     """Value the work-injury provision (arbejdsskader, 9.72.90.003) and write its journal,
-    the per-case results (arbejdsskader.csv), totals, expected payments, the working paper
-    (arbejdsskader.xlsx) and a manifest."""
+    the per-case results (arbejdsskader.csv), totals, expected payments, sensitivities, the
+    working paper (arbejdsskader.xlsx) and a manifest. A register naming several kommuner
+    (`municipality`) is valued per kommune, with --booked-file."""
+    if (booked is None) == (booked_file is None):
+        raise InputError([Problem(file="--booked", expected="expected --booked (one kommune) or --booked-file "
+                                                            "(municipality;booked, several kommuner)")])
     resolved = load_basis(basis, settings or [])
-    booked_amount = parse_booked(booked, "--booked", grouping="003")
     target = out if out is not None else default_output_folder(resolved.valuation_date)
     check_output_folder(target, force)
+    if booked_file is not None:
+        runs = run_work_injury_batch(cases, resolved, read_booked_file(booked_file))
+        files = write_work_injury_batch(runs, resolved, target, force=force)
+        lines = [f"Arbejdsskadeforpligtelse (9.72.90.003) pr. {resolved.valuation_date:%d-%m-%Y}: {len(runs)} kommuner",
+                 "", f"{'kommune':<30}{'rækker':>8}{'forpligtelse (kr.)':>24}{'regulering (kr.)':>22}"]
+        for name, run in runs.items():
+            lines.append(f"{(name or '(uden kommune)')[:29]:<30}{danish_number(len(run.cases)):>8}"
+                         f"{format_kroner(run.valuation.total_liability):>24}"
+                         f"{format_kroner(run.journal.regulation):>22}")
+        typer.echo("\n".join(lines + ["", f"Skrevet til {target}: {', '.join(files)}"]))
+        return
+    booked_amount = parse_booked(booked, "--booked", grouping="003")
     run = run_work_injuries(cases, resolved, booked_amount)
+    if len(municipalities(run.cases)) > 1:
+        raise InputError([Problem(file=str(cases), column="municipality", expected=(
+            "names several kommuner: give each kommune's booked balance with --booked-file (municipality;booked)"))])
     files = write_work_injury_run(run, target, force=force)
     typer.echo("\n".join(render_work_injury_summary(run) + ["", f"Skrevet til {target}: {', '.join(files)}"]))

@@ -1,4 +1,4 @@
-"""Every number of the worked example in docs/work-injuries.md §6, to the øre."""
+"""Every number of the worked example in docs/work-injuries.md §7, to the øre."""
 
 from __future__ import annotations
 

@@ -20,15 +20,19 @@ import pandas as pd
 
 from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import Basis
+from tjenestemandspension.actuarial.batch import NO_MUNICIPALITY, output_folders
 from tjenestemandspension.actuarial.journal import Journal, make_journal
-from tjenestemandspension.actuarial.manifest import journal_summary, manifest, sha256_file, write_manifest
-from tjenestemandspension.actuarial.output import journal_frame, output_folder
+from tjenestemandspension.actuarial.manifest import journal_summary, manifest, run_id, sha256_file, write_manifest
+from tjenestemandspension.actuarial.output import journal_frame, output_folder, sensitivities_frame
 from tjenestemandspension.actuarial.resolve import resolve_assumptions
-from tjenestemandspension.actuarial.run import InputFile, input_files, valuation_run_id
+from tjenestemandspension.actuarial.run import InputFile, input_files, scenario_assumptions, valuation_run_id
+from tjenestemandspension.actuarial.sensitivities import Sensitivities
 from tjenestemandspension.actuarial.work_injury.case_register import read_cases
 from tjenestemandspension.actuarial.work_injury.cases import BENEFIT_DANISH, BENEFIT_NAMES, CaseRegister
 from tjenestemandspension.actuarial.work_injury.provision import DECIMALS, WorkInjuryValuation, value_work_injuries
+from tjenestemandspension.actuarial.work_injury.sensitivities003 import work_injury_scenarios, work_injury_sensitivities
 from tjenestemandspension.actuarial.work_injury.triangle import read_triangle
+from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.textfiles import write_csv
 
 GROUPING = "003"
@@ -36,6 +40,7 @@ CASES_FILE = "arbejdsskader.csv"
 TOTALS_FILE = "arbejdsskader_totaler.csv"
 CASHFLOWS_FILE = "arbejdsskader_udbetalinger.csv"
 IBNR_FILE = "arbejdsskader_ibnr.csv"
+SENSITIVITIES_FILE = "arbejdsskader_foelsomheder.csv"
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class WorkInjuryRun:
     journal: Journal | None
     booked: Decimal | None
     inputs: tuple[InputFile, ...]
+    sensitivities: Sensitivities | None = None
 
 
 def work_injury_inputs(basis: Basis, cases_path: str | Path) -> tuple[InputFile, ...]:
@@ -69,15 +75,47 @@ def run_work_injuries(cases_path: str | Path, basis: Basis, booked: Decimal | No
     if basis["work_injury.ibnr_method"] == "chainladder":
         triangle = read_triangle(basis["work_injury.triangle_file"])
     cases = read_cases(cases_path, basis.valuation_date)
+    return _valued(cases, basis, assumptions, triangle, booked, work_injury_inputs(basis, cases_path))
+
+
+def _valued(cases: CaseRegister, basis: Basis, assumptions: Assumptions, triangle, booked: Decimal | None,
+            inputs: tuple[InputFile, ...], extra: str = GROUPING) -> WorkInjuryRun:
     valuation = value_work_injuries(cases, assumptions, triangle)
-    inputs = work_injury_inputs(basis, cases_path)
-    identity = valuation_run_id(inputs, basis, booked, extra=GROUPING)
+    sensitivities = work_injury_sensitivities(cases, valuation.total_liability,
+                                              scenario_assumptions(assumptions, work_injury_scenarios(basis)),
+                                              triangle)
+    identity = valuation_run_id(inputs, basis, booked, extra=extra)
     journal = None
     if booked is not None:
         journal = make_journal(basis.valuation_date, valuation.total_liability, booked, reference=identity,
                                grouping=GROUPING)
     return WorkInjuryRun(run_id=identity, basis=basis, assumptions=assumptions, cases=cases, valuation=valuation,
-                         journal=journal, booked=booked, inputs=inputs)
+                         journal=journal, booked=booked, inputs=inputs, sensitivities=sensitivities)
+
+
+def municipalities(cases: CaseRegister) -> list[str]:
+    """The kommuner a case register names, in order of appearance ('' for none)."""
+    return list(dict.fromkeys(cases.municipality))
+
+
+def run_work_injury_batch(cases_path: str | Path, basis: Basis, booked: dict[str, Decimal]) -> dict[str, WorkInjuryRun]:
+    """A case register of several kommuner: each kommune's cases valued on their own, with
+    the kommune's booked balance (from --booked-file). The IBNR is a kommune's own, so a
+    batch takes none."""
+    if basis["work_injury.ibnr_method"] != "none":
+        raise InputError([Problem(key="work_injury.ibnr_method", value=basis["work_injury.ibnr_method"],
+                                  expected="expected none for a case register of several kommuner: the IBNR is "
+                                           "each kommune's own (value each with tjp arbejdsskader)")])
+    cases = read_cases(cases_path, basis.valuation_date)
+    missing = [name or NO_MUNICIPALITY for name in municipalities(cases) if name not in booked]
+    if missing:
+        raise InputError([Problem(file="--booked-file", value=", ".join(missing),
+                                  expected="expected a booked balance of 9.72.90.003 for every kommune")])
+    assumptions = resolve_assumptions(basis)
+    inputs = work_injury_inputs(basis, cases_path)
+    return {name: _valued(cases.subset(cases.municipality == name), basis, assumptions, None, booked[name], inputs,
+                          extra=f"{GROUPING}:{name}")
+            for name in municipalities(cases)}
 
 
 # --- the files ----------------------------------------------------------------------------
@@ -126,6 +164,8 @@ def write_work_injury_files(run: WorkInjuryRun, folder: Path, journal: bool = Tr
     ibnr = ibnr_output(valuation)
     if ibnr is not None:
         write_csv(ibnr, folder / IBNR_FILE)
+    if run.sensitivities is not None:
+        write_csv(sensitivities_frame(run.sensitivities), folder / SENSITIVITIES_FILE)
     if journal and run.journal is not None:
         write_csv(journal_frame(run.journal), folder / "journal.csv")
 
@@ -147,13 +187,45 @@ def work_injury_summary(run: WorkInjuryRun) -> dict[str, object]:
 
 def write_work_injury_run(run: WorkInjuryRun, target: Path, force: bool = False) -> list[str]:
     """`tjp arbejdsskader`: every 003 result into `target` (all or nothing)."""
+    with output_folder(target, force) as folder:
+        _write_one(run, folder)
+        names = sorted(p.name for p in folder.iterdir())
+    return names
+
+
+def _write_one(run: WorkInjuryRun, folder: Path, **extra: object) -> None:
     from tjenestemandspension.actuarial.work_injury.workpaper003 import write_work_injury_workpaper
 
+    write_work_injury_files(run, folder)
+    (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
+    write_work_injury_workpaper(folder / "arbejdsskader.xlsx", run)
+    write_manifest(folder, manifest("work_injury", run.run_id, run.basis.valuation_date,
+                                    basis=run.basis.to_plain(), work_injury=work_injury_summary(run), **extra))
+
+
+def batch_overview(runs: dict[str, WorkInjuryRun]) -> pd.DataFrame:
+    rows = [{"kommune": name or NO_MUNICIPALITY, "rækker": len(run.cases),
+             "forpligtelse": run.valuation.total_liability,
+             "bogført": None if run.journal is None else run.journal.booked,
+             "regulering": None if run.journal is None else run.journal.regulation} for name, run in runs.items()]
+    return pd.DataFrame(rows)
+
+
+def write_work_injury_batch(runs: dict[str, WorkInjuryRun], basis: Basis, target: Path,
+                            force: bool = False) -> list[str]:
+    """Each kommune's 003 results in its own folder, an overview beside them."""
+    folders = output_folders([name or NO_MUNICIPALITY for name in runs])
     with output_folder(target, force) as folder:
-        write_work_injury_files(run, folder)
-        (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
-        write_work_injury_workpaper(folder / "arbejdsskader.xlsx", run)
-        write_manifest(folder, manifest("work_injury", run.run_id, run.basis.valuation_date,
-                                        basis=run.basis.to_plain(), work_injury=work_injury_summary(run)))
+        for name, run in runs.items():
+            sub = folder / folders[name or NO_MUNICIPALITY]
+            sub.mkdir()
+            _write_one(run, sub, municipality=name)
+        write_csv(batch_overview(runs), folder / "overview.csv")
+        write_manifest(folder, manifest(
+            "work_injury_batch", run_id({"runs": sorted(r.run_id for r in runs.values())}), basis.valuation_date,
+            kommuner={name: {"folder": folders[name or NO_MUNICIPALITY], "run_id": r.run_id,
+                             "liability": r.valuation.total_liability} for name, r in runs.items()},
+            totals={"rows": sum(len(r.cases) for r in runs.values()),
+                    "liability": float(sum(r.valuation.total_liability for r in runs.values()))}))
         names = sorted(p.name for p in folder.iterdir())
     return names

@@ -25,11 +25,12 @@ def synthetic_cases(n: int, valuation_date: dt.date, seed: int = 2024, municipal
     running = benefit != "sagsreserve"
     amount = np.where(benefit == "barn", rng.uniform(15_000, 30_000, n),
                       np.where(benefit == "ægtefælle", rng.uniform(60_000, 160_000, n),
-                               rng.uniform(30_000, 300_000, n))).round(2)
+                               rng.uniform(20_000, 180_000, n))).round(2)
     first = (v.astype("datetime64[M]") - rng.integers(0, 130, n)).astype("datetime64[D]") + 14 * DAY
     reserve = np.where(running, 0.0, rng.uniform(20_000, 800_000, n).round(-2))
-    injury = v - rng.integers(30, 30 * 365, n) * DAY
-    injury = np.maximum(injury, birth + 16 * 365 * DAY)
+    # the injury: of the payee (loss of earning capacity, after 16) or of the deceased provider
+    years_back = np.where(benefit == "erhvervsevnetab", np.clip(age - 16, 1, 30), 10)
+    injury = v - (rng.uniform(0.1, 1, n) * years_back * 365).astype(np.int64) * DAY
     text = np.datetime_as_string
     return pd.DataFrame({
         "case_id": [f"AS-{100000 + i}" for i in range(n)],

@@ -5,7 +5,8 @@ that values both groupings, or `arbejdsskader.xlsx` of `tjp arbejdsskader`): Arb
 (the provision by benefit type, unit and municipality, the IBNR line, the regulation of
 9.72.90.003), Sager (one row per case row), IBNR (the triangle, its development factors,
 ultimates and Mack's standard errors), Udbetalinger 003 (expected payments by year, with a
-chart) and Forudsætninger 003 (the work-injury settings with their provenance). The
+chart), Forudsætninger 003 (the work-injury settings with their provenance) and
+Følsomheder 003 (the standard sensitivities and durations). The
 formats, tables and print setup are the pension working paper's (workpaper.py).
 """
 
@@ -24,6 +25,7 @@ from tjenestemandspension.actuarial.workpaper import (
     _chart,
     _journal,
     _print_setup,
+    _sensitivities,
     _Sheets,
     _write,
 )
@@ -33,7 +35,7 @@ from tjenestemandspension.rounding import to_ore
 TITLE = "Arbejdsskadeforpligtelse (9.72.90.003)"
 BENEFIT_LABEL = dict(zip(BENEFIT_NAMES, (name.capitalize() for name in BENEFIT_DANISH)),
                      ibnr="IBNR (ikke anmeldte skader)", total="I alt")
-TOTAL_HEADERS = ["Rækker", "Heraf ophørt", "Kapitalværdi (rentereserve)", "Sagsreserve", "Forpligtelse"]
+TOTAL_HEADERS = ["Rækker", "Heraf ophørt", "Rentereserve", "Sagsreserve", "Forpligtelse"]
 CASE_HEADERS = {"case_id": "Sagsnr.", "benefit": "Ydelse", "birth_date": "Fødselsdato", "sex": "Køn",
                 "age_months": "Alder (måneder)", "annual_amount": "Årlig ydelse",
                 "last_covered_month": "Sidste dækkede måned", "months_left": "Resterende måneder",
@@ -41,6 +43,7 @@ CASE_HEADERS = {"case_id": "Sagsnr.", "benefit": "Ydelse", "birth_date": "Fødse
                 "unit": "Forvaltning", "municipality": "Kommune", "injury_date": "Skadesdato"}
 CASE_KRONER = ("annual_amount", "pv", "reserve", "liability")
 CASES_SHEET_LIMIT = 100_000
+OVERVIEW_WIDTHS = [40, 24, 22, 22, 22, 22]  # the pension overview's, so that both fit on one sheet
 AMOUNT_COLUMN = 5  # the overview's amounts stand under its tables' last column (Forpligtelse)
 
 
@@ -66,7 +69,7 @@ def overview_003(sheet, s: _Sheets, run, first_row: int = 0, title: bool = True)
         sheet.write(row, 0, heading, s.bold)
         rows = _totals_rows(valuation, column, labels)
         row = s.table(sheet, row + 1, [heading.split()[-1].capitalize()] + TOTAL_HEADERS, rows, formats,
-                      [40, 12, 12, 24, 20, 22])
+                      OVERVIEW_WIDTHS)
         for column_index, (value, cell_format) in enumerate(zip(rows[-1], formats)):
             _write(sheet, row - 1, column_index, value, s.kroner_bold if cell_format is s.kroner else s.bold)
         row += 1
@@ -114,7 +117,8 @@ def _cases(sheet, s: _Sheets, run) -> None:
     rows = data[columns].to_numpy(dtype=object).tolist()
     formats = [s.kroner if c in CASE_KRONER else (s.integer if c in ("age_months", "months_left") else None)
                for c in columns]
-    s.table(sheet, 0, headers, rows, formats, [12, 16, 12, 6, 10, 16, 12, 12, 8, 18, 16, 18, 16, 16, 12])
+    s.table(sheet, 0, headers, rows, formats, [12, 16, 12, 6, 10, 16, 12, 12, 8, 18, 16, 18, 20, 20, 12])
+    sheet.set_row(0, 30)  # the headers wrap over two lines
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, len(rows), len(columns) - 1)
 
@@ -199,6 +203,30 @@ def add_work_injury_sheets(book: xlsxwriter.Workbook, s: _Sheets, run, overview:
     _ibnr(book.add_worksheet("IBNR"), s, run)
     _payments(book.add_worksheet("Udbetalinger 003"), s, run, "Udbetalinger 003")
     _assumptions(book.add_worksheet("Forudsætninger 003"), s, run)
+    if run.sensitivities is not None:
+        _sensitivities(book.add_worksheet("Følsomheder 003"), s, run.sensitivities)
+
+
+def add_to_pension_workpaper(book: xlsxwriter.Workbook, s: _Sheets, run, pension) -> None:
+    """The 9.72.90 working paper of a run valuing both groupings: 003 below 001 on Oversigt
+    and on Postering, the function's total, and the 003 sheets."""
+    overview = book.get_worksheet_by_name("Oversigt")
+    row = overview.dim_rowmax + 3
+    overview.write(row, 0, TITLE, s.title)
+    row = overview_003(overview, s, run, row + 2, title=False)
+    total = to_ore(pension.total_liability) + to_ore(run.valuation.total_liability)
+    overview.write(row, 0, "Funktion 9.72.90 i alt (grupperingerne 001 og 003)", s.bold)
+    _write(overview, row, AMOUNT_COLUMN, total, s.kroner_bold)
+    postering = book.get_worksheet_by_name("Postering")
+    if run.journal is not None and run.journal.lines:
+        formats = [None, None, None, None, None, None, s.kroner, s.kroner, s.kroner, s.wrap, None]
+        first = postering.dim_rowmax + 1
+        for offset, line in enumerate(run.journal.lines):
+            for column, (value, cell_format) in enumerate(zip(line.as_row().values(), formats)):
+                _write(postering, first + offset, column, value, cell_format)
+    elif run.journal is not None:
+        postering.write(postering.dim_rowmax + 1, 9, run.journal.note, s.wrap)
+    add_work_injury_sheets(book, s, run, overview=False)
 
 
 def write_work_injury_workpaper(path: Path, run) -> None:
