@@ -195,3 +195,18 @@ def test_several_kommuner_are_valued_each_with_its_booked_balance(tmp_path, case
                                  str(tmp_path / "y")])
     assert result.exit_code == 2 and result.stderr.splitlines() == [
         "error: --booked-file: value 'B': expected a booked balance of 9.72.90.003 for every kommune"]
+
+
+def test_totals_keep_the_three_parts_apart(tmp_path, cases):
+    out = tmp_path / "c"
+    result = runner.invoke(app, ["arbejdsskader", str(cases), "--booked=-1", "--out", str(out),
+                                 "--set", "work_injury.ibnr_method=chainladder", "--set", f"work_injury.triangle_file={RAA}"])
+    assert result.exit_code == 0, result.output
+    totals = read_output_csv(out / "arbejdsskader_totaler.csv")
+    for _, part in totals.groupby("opdelt_efter"):
+        part = part.set_index("gruppe")
+        assert part.loc["IBNR", "pv"] == 0 and part.loc["IBNR", "reserve"] == 0
+        assert part.loc["IBNR", "liability"] == pytest.approx(52135.228261, abs=1e-6)
+        total = part.loc["i alt"]
+        assert total["liability"] == pytest.approx(total["pv"] + total["reserve"] + 52135.228261, rel=1e-12)
+        assert total["reserve"] == 150000

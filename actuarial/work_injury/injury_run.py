@@ -135,8 +135,7 @@ def totals_output(valuation: WorkInjuryValuation) -> pd.DataFrame:
     parts = []
     for column, label in (("benefit", "ydelse"), ("unit", "forvaltning"), ("municipality", "kommune")):
         totals = valuation.totals_by(column).reset_index().rename(columns={column: "gruppe"})
-        if column == "benefit":
-            totals["gruppe"] = totals["gruppe"].map(danish)
+        totals["gruppe"] = totals["gruppe"].map(lambda name: danish.get(name, name))
         totals.insert(0, "opdelt_efter", label)
         parts.append(totals)
     return pd.concat(parts, ignore_index=True)

@@ -95,7 +95,7 @@ class WorkInjuryValuation:
         totals.insert(1, "ended", grouped["ended"].sum())
         if column == "benefit":
             totals = totals.reindex([b for b in BENEFIT_NAMES if b in totals.index])
-        totals.loc["ibnr"] = [0, 0, 0.0, self.ibnr.amount, self.ibnr.amount]
+        totals.loc["ibnr"] = [0, 0, 0.0, 0.0, self.ibnr.amount]  # its own part: neither pv nor case reserve
         totals.loc["total"] = totals.sum()
         return totals.astype({"rows": np.int64, "ended": np.int64})
 
