@@ -17,6 +17,7 @@ from tjenestemandspension.actuarial.work_injury.injury_run import (
     municipalities,
     run_work_injuries,
     run_work_injury_batch,
+    with_analysis,
     write_work_injury_batch,
     write_work_injury_run,
 )
@@ -61,6 +62,8 @@ def arbejdsskader(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty output folder.")] = False,
     booked_file: Annotated[Path | None, typer.Option("--booked-file", help="A case register of several kommuner: "
                                                      "the booked balance of each, a CSV with municipality;booked.")] = None,
+    prior: Annotated[Path | None, typer.Option("--prior", help="Last year's tjp arbejdsskader output folder: adds "
+                                               "the ændringsanalyse from its provision to this one.")] = None,
 ) -> None:
     """Value the work-injury provision (arbejdsskader, 9.72.90.003) and write its journal,
     the per-case results (arbejdsskader.csv), totals, expected payments, sensitivities, the
@@ -85,6 +88,8 @@ def arbejdsskader(
         return
     booked_amount = parse_booked(booked, "--booked", grouping="003")
     run = run_work_injuries(cases, resolved, booked_amount)
+    if prior is not None:
+        run = with_analysis(run, prior)
     if len(municipalities(run.cases)) > 1:
         raise InputError([Problem(file=str(cases), column="municipality", expected=(
             "names several kommuner: give each kommune's booked balance with --booked-file (municipality;booked)"))])

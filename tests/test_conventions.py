@@ -46,7 +46,7 @@ PURE = (
     "actuarial.indexation",
     "actuarial.work_injury.cases", "actuarial.work_injury.valuation", "actuarial.work_injury.chainladder",
     "actuarial.work_injury.provision", "actuarial.work_injury.synthetic_cases",
-    "actuarial.work_injury.sensitivities003",
+    "actuarial.work_injury.sensitivities003", "actuarial.work_injury.analysis003",
     "curves.curve", "curves.smith_wilson", "curves.eiopa_2027",
 )
 # the modules that read or write files (and the run layer and the CLI, which call them)

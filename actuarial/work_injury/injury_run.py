@@ -11,6 +11,7 @@ the expected payments, the IBNR triangle, journal.csv, basis.toml and the manife
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,12 +19,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tjenestemandspension.actuarial.analysis import Analysis
 from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.batch import NO_MUNICIPALITY, output_folders
 from tjenestemandspension.actuarial.journal import Journal, make_journal
 from tjenestemandspension.actuarial.manifest import journal_summary, manifest, run_id, sha256_file, write_manifest
-from tjenestemandspension.actuarial.output import journal_frame, output_folder, sensitivities_frame
+from tjenestemandspension.actuarial.output import analysis_frame, journal_frame, output_folder, sensitivities_frame
+from tjenestemandspension.actuarial.rundir import open_run_folder
+from tjenestemandspension.actuarial.work_injury.analysis003 import analyse_work_injuries
 from tjenestemandspension.actuarial.resolve import resolve_assumptions
 from tjenestemandspension.actuarial.run import InputFile, input_files, scenario_assumptions, valuation_run_id
 from tjenestemandspension.actuarial.sensitivities import Sensitivities
@@ -41,6 +45,7 @@ TOTALS_FILE = "arbejdsskader_totaler.csv"
 CASHFLOWS_FILE = "arbejdsskader_udbetalinger.csv"
 IBNR_FILE = "arbejdsskader_ibnr.csv"
 SENSITIVITIES_FILE = "arbejdsskader_foelsomheder.csv"
+ANALYSIS_FILE = "arbejdsskader_analyse.csv"
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class WorkInjuryRun:
     booked: Decimal | None
     inputs: tuple[InputFile, ...]
     sensitivities: Sensitivities | None = None
+    analysis: Analysis | None = None  # the ændringsanalyse from a prior run (--prior)
 
 
 def work_injury_inputs(basis: Basis, cases_path: str | Path) -> tuple[InputFile, ...]:
@@ -91,6 +97,22 @@ def _valued(cases: CaseRegister, basis: Basis, assumptions: Assumptions, triangl
                                grouping=GROUPING)
     return WorkInjuryRun(run_id=identity, basis=basis, assumptions=assumptions, cases=cases, valuation=valuation,
                          journal=journal, booked=booked, inputs=inputs, sensitivities=sensitivities)
+
+
+def with_analysis(run: WorkInjuryRun, prior_folder: str | Path) -> WorkInjuryRun:
+    """The run with its ændringsanalyse from a prior 003 run folder (verified; its case
+    register, and triangle if any, still there unchanged)."""
+    prior = open_run_folder(prior_folder, need_inputs=None)
+    if prior.kind != "work_injury" or prior.input_path("cases") is None:
+        raise InputError([Problem(file=str(prior_folder), expected="expected the output folder of a tjp "
+                                                                   "arbejdsskader run (its manifest kind work_injury)")])
+    basis = prior.basis()
+    assumptions = resolve_assumptions(basis, reuse=(run.assumptions,))
+    triangle = read_triangle(prior.input_path("triangle")) if prior.input_path("triangle") else None
+    cases = read_cases(prior.input_path("cases"), basis.valuation_date)
+    new_triangle = read_triangle(run.basis["work_injury.triangle_file"]) if run.valuation.ibnr.chain_ladder else None
+    analysis = analyse_work_injuries(cases, assumptions, triangle, run.cases, run.assumptions, new_triangle)
+    return dataclasses.replace(run, analysis=analysis)
 
 
 def municipalities(cases: CaseRegister) -> list[str]:
@@ -165,6 +187,8 @@ def write_work_injury_files(run: WorkInjuryRun, folder: Path, journal: bool = Tr
         write_csv(ibnr, folder / IBNR_FILE)
     if run.sensitivities is not None:
         write_csv(sensitivities_frame(run.sensitivities), folder / SENSITIVITIES_FILE)
+    if run.analysis is not None:
+        write_csv(analysis_frame(run.analysis), folder / ANALYSIS_FILE)
     if journal and run.journal is not None:
         write_csv(journal_frame(run.journal), folder / "journal.csv")
 
@@ -198,8 +222,10 @@ def _write_one(run: WorkInjuryRun, folder: Path, **extra: object) -> None:
     write_work_injury_files(run, folder)
     (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
     write_work_injury_workpaper(folder / "arbejdsskader.xlsx", run)
-    write_manifest(folder, manifest("work_injury", run.run_id, run.basis.valuation_date,
-                                    basis=run.basis.to_plain(), work_injury=work_injury_summary(run), **extra))
+    summary = work_injury_summary(run)
+    write_manifest(folder, manifest("work_injury", run.run_id, run.basis.valuation_date, inputs=summary["inputs"],
+                                    booked=summary["booked"], basis=run.basis.to_plain(), totals=summary["totals"],
+                                    work_injury=summary, **extra))
 
 
 def batch_overview(runs: dict[str, WorkInjuryRun]) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from tjenestemandspension.actuarial.workpaper import (
     WorkpaperContext,
     _chart,
     _journal,
+    _analysis,
     _print_setup,
     _sensitivities,
     _Sheets,
@@ -205,6 +206,8 @@ def add_work_injury_sheets(book: xlsxwriter.Workbook, s: _Sheets, run, overview:
     _assumptions(book.add_worksheet("Forudsætninger 003"), s, run)
     if run.sensitivities is not None:
         _sensitivities(book.add_worksheet("Følsomheder 003"), s, run.sensitivities)
+    if run.analysis is not None:
+        _analysis(book.add_worksheet("Ændringsanalyse 003"), s, run.analysis)
 
 
 def add_to_pension_workpaper(book: xlsxwriter.Workbook, s: _Sheets, run, pension) -> None:
