@@ -91,7 +91,10 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "unknown_benefit.csv": [
         "unknown_benefit.csv, row 3 (case_id 'S2'), column 'benefit': value 'pension': expected one of loss_of_earning_capacity, spouse, child, case_reserve (or erhvervsevnetab, forsørgertab, ægtefælle, samlever, barn, sagsreserve)",
-    ],    "triangle_amount_text.csv": [
+    ],    "triangle_absurd_amount.csv": [
+        "triangle_absurd_amount.csv, row 2, column 'cumulative': value '1.5e+168': expected a cumulative amount of at most 1.000.000 million kr.",
+    ],
+    "triangle_amount_text.csv": [
         "triangle_amount_text.csv, row 2, column 'cumulative': value '100 kr': expected an amount",
     ],
     "triangle_duplicate.csv": [

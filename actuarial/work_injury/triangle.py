@@ -36,6 +36,7 @@ TRIANGLE_COLUMNS = ColumnSet(
 )
 ACCIDENT_YEARS = (1900, 2100)
 MAX_DEVELOPMENT_YEARS = 100
+MAX_CUMULATIVE = 1e12  # kr. for one accident year: more is a typing or unit error
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ def triangle_from_table(table: RawTable) -> Triangle:
     amount, empty, unreadable, _ = numbers(column("cumulative"), table.danish_numbers)
     collect.rows("cumulative", unreadable, lambda: text(column("cumulative")), "expected an amount")
     collect.rows("cumulative", amount < 0, amount, "expected a cumulative amount of at least 0")
+    collect.rows("cumulative", amount > MAX_CUMULATIVE, amount,
+                 "expected a cumulative amount of at most 1.000.000 million kr.")
     if collect.problems:
         raise InputError(in_file_order(collect.problems, [printable(c) for c in frame.columns]))
 
