@@ -387,6 +387,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ill_health.mortality_factor", "float",
             "Ill-health pensioners' survival is the member's survival to this power (their mortality "
             "intensities times this factor).", minimum=0.01, maximum=10.0),
+    # grouping 003, the work-injury provision (docs/work-injuries.md)
+    Setting("work_injury.regulation_rate", "float",
+            "Yearly regulation of running work-injury benefits (the satsreguleringsprocent, ASL § 25).",
+            minimum=-0.05, maximum=0.25),
+    Setting("work_injury.mortality_factor", "float",
+            "Factor on the payees' mortality intensities, on top of the pension basis' factors.",
+            minimum=0.0, maximum=10.0),
+    Setting("work_injury.ibnr_method", "choice",
+            "IBNR (injuries incurred, not yet reported): `none`, `amount` (`work_injury.ibnr_amount`) or "
+            "`chainladder` (from `work_injury.triangle_file`).", choices=("none", "amount", "chainladder")),
+    Setting("work_injury.ibnr_amount", "float", "IBNR in kr. (method `amount`).", minimum=0.0, maximum=1e10),
+    Setting("work_injury.triangle_file", "path",
+            "The claims triangle (CSV: accident_year;development_year;cumulative) of method `chainladder`."),
+    Setting("work_injury.tail_factor", "float",
+            "Chain-ladder tail factor beyond the triangle's last development year.", minimum=1.0, maximum=10.0),
 )
 SETTINGS_BY_KEY: Mapping[str, Setting] = {s.key: s for s in SETTINGS}
 
@@ -658,6 +673,10 @@ def _checked(basis: Basis) -> Basis:
     if basis["mortality.source"] == "files":
         need("mortality.mortality_file", "mortality.source = files")
         need("mortality.improvement_file", "mortality.source = files")
+    if basis["work_injury.ibnr_method"] == "amount":
+        need("work_injury.ibnr_amount", "work_injury.ibnr_method = amount")
+    if basis["work_injury.ibnr_method"] == "chainladder":
+        need("work_injury.triangle_file", "work_injury.ibnr_method = chainladder")
     if problems:
         raise InputError(problems)
     return basis

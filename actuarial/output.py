@@ -428,8 +428,9 @@ def write_persons(frame: pd.DataFrame, path: Path) -> None:
 
 def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, sensitivities=None,
                     extra_manifest: dict | None = None, persons_format: str = "auto",
-                    pseudonyms: Pseudonyms | None = None) -> None:
-    """Every result of a run, written into an existing (staging) folder."""
+                    pseudonyms: Pseudonyms | None = None, work_injuries=None) -> None:
+    """Every result of a run, written into an existing (staging) folder; `work_injuries`:
+    a grouping-003 run beside it (its files, its journal pair in journal.csv, its sheets)."""
     from tjenestemandspension.actuarial.workpaper import WorkpaperContext, write_workpaper
 
     valuation = run.valuation
@@ -442,7 +443,13 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
         valuation = dataclasses.replace(valuation, persons=valuation.persons.assign(**replaced))
     persons_name = persons_file_name(len(persons), persons_format)
     if run.journal is not None:
-        write_csv(journal_frame(run.journal), folder / "journal.csv")
+        journals = [run.journal] + ([work_injuries.journal] if work_injuries is not None and
+                                    work_injuries.journal is not None else [])
+        write_csv(pd.concat([journal_frame(j) for j in journals], ignore_index=True), folder / "journal.csv")
+    if work_injuries is not None:
+        from tjenestemandspension.actuarial.work_injury.injury_run import write_work_injury_files
+
+        write_work_injury_files(work_injuries, folder, journal=False)
     write_persons(persons, folder / persons_name)
     write_cashflows(valuation.cashflows, folder / "cashflows.csv")
     if analysis is not None:
@@ -455,8 +462,12 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     write_workpaper(folder / "valuation.xlsx", valuation, run.journal,
                     WorkpaperContext(run_id=run.run_id, register_name=register_name, persons_file=persons_name,
                                      findings=tuple(getattr(run, "findings", ()))),
-                    analysis=analysis, sensitivities=sensitivities)
+                    analysis=analysis, sensitivities=sensitivities, work_injuries=work_injuries)
     content = valuation_manifest(run, kind)
+    if work_injuries is not None:
+        from tjenestemandspension.actuarial.work_injury.injury_run import work_injury_summary
+
+        content["work_injury"] = work_injury_summary(work_injuries)
     content["persons_file"] = persons_name
     content["pseudonymized"] = None if pseudonyms is None else pseudonyms.describe()
     content.update(extra_manifest or {})

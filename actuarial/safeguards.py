@@ -186,10 +186,16 @@ def regulation_findings(liability: float | Decimal, booked: Decimal | None, limi
     return found
 
 
-def placeholder_findings(basis: Basis) -> list[Finding]:
-    """Every basis value still marked placeholder: set by nobody, reviewed by nobody."""
+WORK_INJURY_PREFIX = "work_injury."
+
+
+def placeholder_findings(basis: Basis, work_injuries: bool = False) -> list[Finding]:
+    """Every basis value still marked placeholder: set by nobody, reviewed by nobody; the
+    work-injury keys only where grouping 003 is valued (`work_injuries`)."""
     items = []
     for key, entry in basis.values.items():
+        if key.startswith(WORK_INJURY_PREFIX) and not work_injuries:
+            continue
         if entry.provenance.placeholder and entry.value is not None:
             items.append(f"{key} = {format_value(SETTINGS_BY_KEY[key], entry.value)}")
     return [_warning("placeholders", _placeholder_text(items))] if items else []

@@ -15,6 +15,7 @@ everything here is pure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,9 +107,17 @@ def run_sensitivities(register: Register, base: Assumptions, scenarios: list[tup
     """The liability under each scenario's assumptions, the changes and the durations."""
     if base_liability is None:
         base_liability = value(register, base).total_liability
+    return sensitivities_of(lambda assumptions: value(register, assumptions).total_liability, scenarios,
+                            base_liability)
+
+
+def sensitivities_of(liability_of: Callable[[Assumptions], float], scenarios: list[tuple[Scenario, Assumptions]],
+                     base_liability: float) -> Sensitivities:
+    """The changes and durations of any liability (`liability_of` values one set of
+    assumptions: the pensions', or the work injuries' of grouping 003)."""
     results = []
     for scenario, assumptions in scenarios:
-        liability = value(register, assumptions).total_liability
+        liability = liability_of(assumptions)
         change = liability - base_liability
         results.append(ScenarioResult(scenario, liability, change,
                                       change / base_liability if base_liability else 0.0))

@@ -129,6 +129,7 @@ class ColumnSet:
     aliases: Mapping[str, tuple[str, ...]]
     required: tuple[str, ...]
     mapping: Mapping[str, str] = field(default_factory=dict)  # a user's export header → canonical (--columns)
+    mappable: bool = True  # whether the command that reads it takes --columns (the hint names it)
     by_name: Mapping[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -143,7 +144,7 @@ class ColumnSet:
         if not mapping:
             return self
         return ColumnSet(noun=self.noun, aliases=self.aliases, required=self.required,
-                         mapping={**self.mapping, **mapping})
+                         mapping={**self.mapping, **mapping}, mappable=self.mappable)
 
     def mapping_problems(self, mapping: Mapping[str, object], source: str) -> list[Problem]:
         """A mapping's targets must be our columns, each named once."""
@@ -224,12 +225,13 @@ def match_header(names: list[str], columns: ColumnSet, source: str, header_row: 
     for canonical in missing:
         aliases = columns.aliases[canonical]
         also = f" (also accepted: {', '.join(aliases)})" if aliases else ""
-        hint = "" if len(missing) == len(columns.required) else unrecognised_hint(ignored, canonical)
+        hint = "" if len(missing) == len(columns.required) else unrecognised_hint(ignored, canonical,
+                                                                                 columns.mappable)
         problems.append(Problem(file=source, column=canonical, expected=f"required column missing{also}{hint}"))
     return header_names, ignored, problems
 
 
-def unrecognised_hint(ignored: list[str], canonical: str) -> str:
+def unrecognised_hint(ignored: list[str], canonical: str, mappable: bool = True) -> str:
     """What to say about the columns the header did not recognise when `canonical` is
     missing: their names, and how to map one (`--columns`)."""
     unrecognised = [name for name in ignored if str(name).strip()]
@@ -238,8 +240,10 @@ def unrecognised_hint(ignored: list[str], canonical: str) -> str:
     listed = ", ".join(shown_name(name) for name in unrecognised[:MAX_LISTED_NAMES])
     more = len(unrecognised) - MAX_LISTED_NAMES
     example = printable(unrecognised[0], MAX_SHOWN_NAME_CHARS).replace('"', "'")
-    return (f"; columns not recognised: {listed}{f' and {more} more' if more > 0 else ''} (map one with "
-            f"--columns FILE, e.g. \"{example}\" = \"{canonical}\")")
+    named = f"; columns not recognised: {listed}{f' and {more} more' if more > 0 else ''}"
+    if not mappable:
+        return named
+    return f"{named} (map one with --columns FILE, e.g. \"{example}\" = \"{canonical}\")"
 
 
 def totals_rows(frame: pd.DataFrame, header_names: Mapping[str, str], id_column: str,

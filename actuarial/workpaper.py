@@ -130,7 +130,9 @@ def _widths(headers: list[str], rows: list[list[object]], sample: int = WIDTH_SA
 
 
 def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, context: WorkpaperContext,
-                    analysis=None, sensitivities=None) -> None:
+                    analysis=None, sensitivities=None, work_injuries=None) -> None:
+    """`work_injuries`: a grouping-003 run valued beside (its sheets join, and Oversigt and
+    Postering cover 9.72.90 as a whole)."""
     workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     # a fixed creation time: the same run gives the same document properties
     created = dt.datetime.combine(valuation.valuation_date, dt.time())
@@ -148,6 +150,10 @@ def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, c
         _analysis(workbook.add_worksheet("Ændringsanalyse"), sheets, analysis)
     if sensitivities is not None:
         _sensitivities(workbook.add_worksheet("Følsomheder"), sheets, sensitivities)
+    if work_injuries is not None:
+        from tjenestemandspension.actuarial.work_injury.workpaper003 import add_to_pension_workpaper
+
+        add_to_pension_workpaper(workbook, sheets, work_injuries, valuation)
     _print_setup(workbook, context)
     workbook.close()
 

@@ -14,6 +14,7 @@ from tjenestemandspension.cli.common import report_errors
 from tjenestemandspension.cli.curve_cmd import curve_app
 from tjenestemandspension.cli.mortality_cmd import mortality_app
 from tjenestemandspension.cli.value_cmd import example, value, verify
+from tjenestemandspension.cli.work_injury_cmd import arbejdsskader
 
 app = typer.Typer(
     name="tjp",
@@ -31,6 +32,7 @@ app.command("sensitivities")(report_errors(sensitivities))
 app.command("compare")(report_errors(compare))
 app.command("verify")(report_errors(verify))
 app.add_typer(basis_app, name="basis")
+app.command("arbejdsskader")(report_errors(arbejdsskader))
 app.add_typer(curve_app, name="curve")
 app.add_typer(mortality_app, name="mortality")
 

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 # them, so that `tjp --help` starts in a fraction of a second.
 
 EXAMPLE_BOOKED = "-950000000"  # the example kommune's fictitious ledger balance of 9.72.90.001
+EXAMPLE_BOOKED_003 = "-68000000"  # and of 9.72.90.003
+EXAMPLE_CASES, EXAMPLE_TRIANGLE = "sager.csv", "skadestrekant.csv"
+EXAMPLE_CASE_ROWS = 48  # a few dozen case rows, every benefit type
 IGNORED_COLUMNS = "Kolonner i registeret, som ikke indgår i beregningen"
 
 
@@ -85,6 +88,10 @@ def value(
                                                    "rows above it, a title, are passed over.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat every safeguard warning as an error: exit 2, "
                                          "nothing written.")] = False,
+    work_injuries: Annotated[Path | None, typer.Option("--work-injuries", help="Also value the work-injury "
+                                                       "provision (9.72.90.003) from this case register.")] = None,
+    booked_work_injuries: Annotated[str | None, typer.Option("--booked-work-injuries", help="The balance of "
+                                                             "9.72.90.003 in the ledger (negative).")] = None,
 ) -> None:
     """Value the register and write the journal, the per-person results, the cash flows,
     the working paper (valuation.xlsx) and a manifest."""
@@ -108,7 +115,7 @@ def value(
     booked_amount: Decimal | None = parse_booked(booked) if booked is not None else None
     target = out if out is not None else default_output_folder(resolved.valuation_date)
     inputs = [register, *(path for _, path in input_paths(resolved, None, columns)),
-              *([booked_file] if booked_file else [])]
+              *([booked_file] if booked_file else []), *([work_injuries] if work_injuries else [])]
     if pseudonym_map is not None:
         if any(pseudonym_map.resolve() == Path(path).resolve() for path in inputs):
             raise InputError([Problem(file=str(pseudonym_map), expected=(
@@ -130,6 +137,10 @@ def value(
             with phases("reading"):
                 table = read_member_table(register, reading)
         if table is None or len(municipalities_in(table)) > 1:
+            if work_injuries is not None:
+                raise InputError([Problem(file="--work-injuries", expected=(
+                    "expected the register of one kommune: a batch values grouping 001 only; value each "
+                    "kommune's work injuries with tjp arbejdsskader"))])
             if booked is not None:
                 raise InputError([Problem(file="--booked", value=booked, expected=(
                     "expected --booked-file for a register of several kommuner (municipality;booked per kommune)"))])
@@ -142,15 +153,22 @@ def value(
         run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table,
                             pseudonymized=pseudonyms is not None, reading=reading, columns_file=columns)
         check_strict(run.findings, strict)
+        injuries = _work_injuries(work_injuries, booked_work_injuries, run)
         with phases("writing"):
             pending = ()
             if pseudonyms is not None and pseudonym_map is not None:  # moved into place with the folder
                 pending = (_write_pending(pseudonym_map, pseudonyms.mapping(run.valuation.persons["person_id"])),)
             files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms,
-                              pending=pending, extra_manifest={"command": command})
+                              pending=pending, extra_manifest={"command": command}, work_injuries=injuries)
     finally:
         phases.close()
-    typer.echo(render_summary(run, target, files))
+    summary = render_summary(run, target, files)
+    if injuries is not None:
+        from tjenestemandspension.cli.work_injury_cmd import render_work_injury_summary
+
+        head, _, written = summary.rpartition("\nSkrevet til ")
+        summary = "\n".join([head, *render_work_injury_summary(injuries), "", "Skrevet til " + written])
+    typer.echo(summary)
     echo_findings(run.findings)
 
 
@@ -186,6 +204,24 @@ def _write_pending(path: Path, frame: pd.DataFrame) -> tuple[Path, Path]:
         raise InputError([Problem(file=str(path), expected=f"cannot be written ({error.strerror or error}); "
                                                            "nothing was written")]) from None
     return written, path
+
+
+def _work_injuries(cases: Path | None, booked: str | None, run):
+    """Grouping 003 beside 001 (`--work-injuries`), on the same resolved basis."""
+    from tjenestemandspension.actuarial.journal import parse_booked
+
+    if cases is None:
+        if booked is not None:
+            raise InputError([Problem(file="--booked-work-injuries", expected="expected --work-injuries as well")])
+        return None
+    from tjenestemandspension.actuarial.work_injury.injury_run import run_work_injuries
+
+    amount = parse_booked(booked, "--booked-work-injuries", grouping="003") if booked is not None else None
+    injuries = run_work_injuries(cases, run.basis, amount, assumptions=run.assumptions)
+    if len(set(injuries.cases.municipality)) > 1:
+        raise InputError([Problem(file=str(cases), column="municipality", expected=(
+            "names several kommuner; value one kommune's work injuries beside its register"))])
+    return injuries
 
 
 EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skipped
@@ -270,13 +306,15 @@ def example(
         illustrative_incidence_text,
         synthetic_register,
     )
+    from tjenestemandspension.actuarial.work_injury.synthetic_cases import synthetic_cases, synthetic_triangle
     from tjenestemandspension.cli.progress import LARGE_EXAMPLE_PERSONS, Phases, progress_wanted
     from tjenestemandspension.textfiles import write_csv
 
     register_path = folder / "register.csv"
     basis_path = folder / "basis.toml"
     incidence_path = folder / ILLUSTRATIVE_INCIDENCE_NAME  # §9.2's illustrative table, so the feature shows
-    existing = [p for p in (register_path, basis_path, incidence_path) if p.exists()]
+    existing = [p for p in (register_path, basis_path, incidence_path, folder / EXAMPLE_CASES, folder / EXAMPLE_TRIANGLE)
+                if p.exists()]
     if existing and not force:
         raise InputError([Problem(file=str(p), expected="exists already; use --force to overwrite it")
                           for p in existing])
@@ -293,13 +331,29 @@ def example(
             write_csv(frame, register_path, progress=advance)
     finally:
         phases.close()
+    cases_path, triangle_path = folder / EXAMPLE_CASES, folder / EXAMPLE_TRIANGLE
+    write_csv(synthetic_cases(EXAMPLE_CASE_ROWS, basis.valuation_date, seed=seed,
+                              municipality=str(frame["municipality"].iloc[0])), cases_path)
+    write_csv(synthetic_triangle(basis.valuation_date.year, seed=seed), triangle_path)
     basis_path.write_text(
         "# The built-in default basis, every value with its provenance (docs/basis.md explains each key).\n"
-        "# Edit values here, or override single ones with --set key=value.\n\n" + basis.to_toml(),
-        encoding="utf-8")
-    typer.echo(f"Eksempel skrevet: {register_path} ({len(frame)} personer), {basis_path}\n"
+        "# Edit values here, or override single ones with --set key=value.\n\n"
+        + example_basis_text(basis.to_toml()), encoding="utf-8")
+    typer.echo(f"Eksempel skrevet: {register_path} ({len(frame)} personer), {cases_path} "
+               f"({EXAMPLE_CASE_ROWS} arbejdsskaderækker), {triangle_path}, {basis_path}\n"
                f"Prøv: tjp value {register_path} --basis {basis_path} --booked={EXAMPLE_BOOKED} "
-               f"--out {folder / 'resultat'}")
+               f"--work-injuries {cases_path} --booked-work-injuries={EXAMPLE_BOOKED_003} --out {folder / 'resultat'}")
+
+
+def example_basis_text(toml: str) -> str:
+    """The example basis: the default, with the chain-ladder IBNR on the example's triangle
+    (a path relative to the basis file)."""
+    source = 'source = "the example kommune’s claims triangle [TJP-EXAMPLE]"'
+    lines = [line for line in toml.splitlines() if not line.startswith("ibnr_method = ")]
+    at = lines.index("[work_injury]") + 1
+    lines[at:at] = [f'ibnr_method = {{ value = "chainladder", {source} }}',
+                    f'triangle_file = {{ value = "{EXAMPLE_TRIANGLE}", {source} }}']
+    return "\n".join(lines) + "\n"
 
 
 def verify(

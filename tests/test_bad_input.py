@@ -134,7 +134,7 @@ EXPECTED: dict[str, list[str]] = {
     # an unknown section [discount]
     "basis_unknown_section.toml": [
         ("basis_unknown_section.toml, key 'discount.rate': unknown basis key; known sections: benefit, "
-         "checks, columns, curve, ill_health, inflation, mortality, pension_age, spouse, supplement, valuation"),
+         "checks, columns, curve, ill_health, inflation, mortality, pension_age, spouse, supplement, valuation, work_injury"),
     ],
     # valuation date 9999-12-31
     "basis_valuation_date_year_9999.toml": [

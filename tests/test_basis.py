@@ -17,6 +17,8 @@ REQUIRED_KEYS = [
     "inflation.rate", "pension_age.offset_years", "pension_age.early_retirement_reduction", "spouse.fraction",
     "spouse.fraction_deferred", "spouse.marriage_probability_men", "spouse.marriage_probability_women",
     "spouse.age_difference_years", "supplement.early_supplement_full", "supplement.lump_sum_fraction",
+    "work_injury.regulation_rate", "work_injury.mortality_factor", "work_injury.ibnr_method",
+    "work_injury.ibnr_amount", "work_injury.triangle_file", "work_injury.tail_factor",
 ]
 
 
@@ -46,7 +48,10 @@ def test_defaults_of_the_spec_with_provenance():
     assert "Finansministeriet" in basis.provenance("supplement.lump_sum_fraction").source
     placeholders = {r["key"] for r in basis.as_records() if r["placeholder"]}
     assert placeholders == {"inflation.rate", "spouse.marriage_probability_men", "spouse.marriage_probability_women",
-                            "spouse.age_difference_years", "supplement.early_supplement_full"}
+                            "spouse.age_difference_years", "supplement.early_supplement_full",
+                            "work_injury.regulation_rate"}
+    assert basis["work_injury.regulation_rate"] == 0.02 and basis["work_injury.ibnr_method"] == "none"
+    assert basis["work_injury.mortality_factor"] == 1.0 and basis["work_injury.tail_factor"] == 1.0
     for record in basis.as_records():
         assert record["source"], record["key"]
 
@@ -131,7 +136,7 @@ def test_bad_basis_files(tmp_path):
     assert messages(caught.value) == [
         "unknown.toml, key 'inflation.rate': value 'two percent': expected a number from -0.05 to 0.25",
         "unknown.toml, key 'colour.name': unknown basis key; known sections: benefit, checks, columns, curve, "
-        "ill_health, inflation, mortality, pension_age, spouse, supplement, valuation"]
+        "ill_health, inflation, mortality, pension_age, spouse, supplement, valuation, work_injury"]
     with pytest.raises(InputError) as caught:
         load_basis(wrapped)
     assert messages(caught.value) == [

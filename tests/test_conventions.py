@@ -32,7 +32,8 @@ from conftest import REPO_ROOT
 
 PACKAGE = "tjenestemandspension"
 FOLDERS = {"core": PACKAGE, "actuarial": f"{PACKAGE}.actuarial", "curves": f"{PACKAGE}.curves",
-           "mortality": f"{PACKAGE}.mortality", "cli": f"{PACKAGE}.cli"}
+           "mortality": f"{PACKAGE}.mortality", "cli": f"{PACKAGE}.cli",
+           "actuarial/work_injury": f"{PACKAGE}.actuarial.work_injury"}
 BARE_NAMES = ("actuarial", "curves", "mortality", "cli", "core")
 
 # the pure modules: they compute on values and objects they are given
@@ -43,6 +44,9 @@ PURE = (
     "actuarial.rollforward", "actuarial.sensitivities", "actuarial.compare", "actuarial.table_validation",
     "actuarial.pseudonyms",
     "actuarial.indexation", "actuarial.safeguards", "actuarial.ill_health",
+    "actuarial.work_injury.cases", "actuarial.work_injury.valuation", "actuarial.work_injury.chainladder",
+    "actuarial.work_injury.provision", "actuarial.work_injury.synthetic_cases",
+    "actuarial.work_injury.sensitivities003", "actuarial.work_injury.analysis003",
     "curves.curve", "curves.smith_wilson", "curves.eiopa_2027",
 )
 # the modules that read or write files (and the run layer and the CLI, which call them)
@@ -51,6 +55,8 @@ READERS_AND_WRITERS = (
     "actuarial.basis_files", "actuarial.table_reading", "actuarial.member_register", "actuarial.resolve",
     "actuarial.rundir", "actuarial.run", "actuarial.batch", "actuarial.output", "actuarial.workpaper",
     "actuarial.manifest", "actuarial.synthetic", "actuarial.audit",
+    "actuarial.work_injury.case_register", "actuarial.work_injury.triangle", "actuarial.work_injury.injury_run",
+    "actuarial.work_injury.workpaper003",
     "curves.eiopa", "curves.builtin", "curves.rebuild", "mortality.tables", "mortality.builtin",
     "cli",
 )
@@ -173,7 +179,7 @@ def test_the_pure_modules_read_and_write_nothing(name):
 
 def test_every_module_is_classified():
     """A new module is either pure or a reader/writer (or a package's facade): decide which."""
-    facades = {"__init__", "actuarial", "curves", "mortality"}
+    facades = {"__init__", "actuarial", "curves", "mortality", "actuarial.work_injury"}
     unclassified = [name for name in modules()
                     if name not in facades and not in_group(name, PURE) and not in_group(name, READERS_AND_WRITERS)
                     and name != "mortality.basis"]  # MortalityBasis, and load_mortality_basis beside it

@@ -18,7 +18,8 @@ from conftest import REPO_ROOT
 
 PACKAGE = "tjenestemandspension"
 FOLDERS = {"core": PACKAGE, "actuarial": f"{PACKAGE}/actuarial", "curves": f"{PACKAGE}/curves",
-           "mortality": f"{PACKAGE}/mortality", "cli": f"{PACKAGE}/cli"}
+           "mortality": f"{PACKAGE}/mortality", "cli": f"{PACKAGE}/cli",
+           "actuarial/work_injury": f"{PACKAGE}/actuarial/work_injury"}
 BUILD = ("import sys, setuptools.build_meta as backend; "
          "print(backend.build_wheel(sys.argv[1]))")
 
@@ -30,6 +31,8 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO_ROOT / name, source / name)
     for folder in FOLDERS:
+        if "/" in folder:
+            continue  # a subpackage, copied with its parent folder
         shutil.copytree(REPO_ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     out = tmp_path_factory.mktemp("dist")
     built = subprocess.run([sys.executable, "-c", BUILD, str(out)], cwd=source, capture_output=True, text=True)
