@@ -188,9 +188,10 @@ def write_persons(frame: pd.DataFrame, path: Path) -> None:
 
 def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, sensitivities=None,
                     extra_manifest: dict | None = None, persons_format: str = "auto",
-                    pseudonyms: Pseudonyms | None = None) -> None:
-    """Every result of a run, written into an existing (staging) folder."""
-    from tjenestemandspension.actuarial.workpaper import WorkpaperContext, write_workpaper
+                    pseudonyms: Pseudonyms | None = None, prior: dict | None = None) -> None:
+    """Every result of a run, written into an existing (staging) folder; `prior`: the
+    manifest of last year's run (`tjp value --prior`), shown beside this year's figures."""
+    from tjenestemandspension.actuarial.workpaper import PriorYear, WorkpaperContext, write_workpaper
 
     valuation = run.valuation
     persons = persons_frame(valuation)
@@ -209,9 +210,12 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     (folder / "basis.toml").write_text(run.basis.to_toml(), encoding="utf-8")
     register_name = next((Path(f.path).name for f in run.inputs if f.role == "register"), "")
     write_workpaper(folder / "valuation.xlsx", valuation, run.journal,
-                    WorkpaperContext(run_id=run.run_id, register_name=register_name, persons_file=persons_name),
+                    WorkpaperContext(run_id=run.run_id, register_name=register_name, persons_file=persons_name,
+                                     prior=None if prior is None else PriorYear.from_manifest(prior)),
                     analysis=analysis, sensitivities=sensitivities)
     content = valuation_manifest(run, kind)
+    if prior is not None:
+        content["prior_run_id"] = prior["run_id"]
     content["persons_file"] = persons_name
     content["pseudonymized"] = None if pseudonyms is None else pseudonyms.describe()
     content.update(extra_manifest or {})

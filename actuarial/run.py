@@ -105,9 +105,10 @@ def rollforward_run_id(prior_run_id: str, to_date: dt.date, payments: Decimal, b
 def run_valuation(register_path: str | Path, basis_path: str | Path | None = None,
                   overrides: Iterable[str] = (), booked: Decimal | None = None,
                   phase: Phase | None = None, basis: Basis | None = None,
-                  table: RawTable | None = None) -> Run:
+                  table: RawTable | None = None, prior_run_id: str | None = None) -> Run:
     """Read, validate and value; `phase` (optional) reports progress by phase; `table`:
-    the register file already read (not yet validated)."""
+    the register file already read (not yet validated); `prior_run_id`: last year's run
+    shown beside this one (`--prior`), part of the run id since the working paper shows it."""
     step = phase or (lambda _name: nullcontext())
     with step("basis"):
         if basis is None:
@@ -119,7 +120,7 @@ def run_valuation(register_path: str | Path, basis_path: str | Path | None = Non
     with step("valuation"):
         valuation = value(register, assumptions)
     inputs = input_files(basis, register_path)
-    identity = valuation_run_id(inputs, basis, booked)
+    identity = valuation_run_id(inputs, basis, booked, extra="" if prior_run_id is None else f"prior:{prior_run_id}")
     journal = None
     if booked is not None:
         journal = make_journal(basis.valuation_date, valuation.total_liability, booked, reference=identity)

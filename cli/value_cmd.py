@@ -76,6 +76,9 @@ def value(
                                                            "pseudonyms); a random one per run when omitted.")] = None,
     pseudonym_map: Annotated[Path | None, typer.Option("--pseudonym-map", help="Write person_id → pseudonym here "
                                                        "(only where asked; keep it safe).")] = None,
+    prior: Annotated[Path | None, typer.Option("--prior", help="Last year's output folder (verified against its "
+                                               "manifest): its figures are shown beside this year's in the "
+                                               "working paper.")] = None,
 ) -> None:
     """Value the register and write the journal, the per-person results, the cash flows,
     the working paper (valuation.xlsx) and a manifest."""
@@ -86,6 +89,7 @@ def value(
     if pseudonym_map is not None and pseudonym_map.exists() and not force:
         raise InputError([Problem(file=str(pseudonym_map), expected="exists already; use --force to overwrite it")])
     pseudonyms = Pseudonyms(pseudonym_key) if pseudonymize else None
+    prior_manifest = _prior_manifest(prior) if prior is not None else None
     resolved = load_basis(basis, settings or [])
     booked_amount: Decimal | None = parse_booked(booked) if booked is not None else None
     target = out if out is not None else default_output_folder(resolved.valuation_date)
@@ -102,6 +106,9 @@ def value(
             with phases("reading"):
                 table = read_member_table(register)
         if table is None or len(municipalities_in(table)) > 1:
+            if prior is not None:
+                raise InputError([Problem(file="--prior", expected="expected a register of one kommune: a batch "
+                                                                   "takes no --prior")])
             if booked is not None:
                 raise InputError([Problem(file="--booked", value=booked, expected=(
                     "expected --booked-file for a register of several kommuner (municipality;booked per kommune)"))])
@@ -111,14 +118,29 @@ def value(
         if booked_file is not None:
             raise InputError([Problem(file="--booked-file", expected="expected a register of several kommuner (a "
                                       "municipality column or a folder of registers); use --booked for one")])
-        run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table)
+        if prior_manifest is not None and prior_manifest.get("kind", "valuation") == "batch":
+            raise InputError([Problem(file=str(prior), expected="expected the output folder of one kommune's run, "
+                                                                "not of a batch")])
+        run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table,
+                            prior_run_id=None if prior_manifest is None else prior_manifest["run_id"])
         with phases("writing"):
-            files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms)
+            files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms,
+                              prior=prior_manifest)
             if pseudonyms is not None and pseudonym_map is not None:
                 write_csv(pseudonyms.mapping(run.valuation.persons["person_id"]), pseudonym_map)
     finally:
         phases.close()
     typer.echo(render_summary(run, target, files))
+
+
+def _prior_manifest(folder: Path) -> dict:
+    """Last year's run: its folder verified against its manifest (complete, unchanged)."""
+    from tjenestemandspension.actuarial.rundir import open_run_folder
+
+    run_folder = open_run_folder(folder, need_inputs=())
+    if run_folder.manifest.get("valuation_date") is None or "totals" not in run_folder.manifest:
+        raise InputError([Problem(file=str(folder), expected="expected the output folder of a valuation run")])
+    return run_folder.manifest
 
 
 EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skipped

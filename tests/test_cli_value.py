@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from tjenestemandspension.cli.main import app
 
 runner = CliRunner()
-SHEETS = ["Oversigt", "Postering", "Forudsætninger", "Personer", "Betalinger", "Rentekurve", "Dødelighed"]
+SHEETS = ["Oversigt", "Metode", "Regnskabsnote", "Datagrundlag", "Postering", "Forudsætninger", "Personer", "Betalinger",
+          "Rentekurve", "Dødelighed"]
 CSVS = ["journal.csv", "persons.csv", "cashflows.csv"]
 
 
@@ -143,8 +144,8 @@ def test_workbook_has_native_charts_on_the_right_sheets(run):
         charts = [n for n in names if n.startswith("xl/charts/chart")]
         assert len(charts) == 2
         workbook = archive.read("xl/workbook.xml").decode()
-        # sheet order: Betalinger is sheet5, Rentekurve sheet6; each has a drawing with a chart
-        for sheet in ("sheet5", "sheet6"):
+        # sheet order: Betalinger is sheet8, Rentekurve sheet9; each has a drawing with a chart
+        for sheet in ("sheet8", "sheet9"):
             rels = archive.read(f"xl/worksheets/_rels/{sheet}.xml.rels").decode()
             assert "drawing" in rels
         assert "Betalinger" in workbook and "Rentekurve" in workbook

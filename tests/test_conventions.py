@@ -47,7 +47,7 @@ PURE = (
 )
 # the modules that read or write files (and the run layer and the CLI, which call them)
 READERS_AND_WRITERS = (
-    "textfiles",
+    "textfiles", "i18n",
     "actuarial.basis_files", "actuarial.table_reading", "actuarial.member_register", "actuarial.resolve",
     "actuarial.rundir", "actuarial.run", "actuarial.batch", "actuarial.output", "actuarial.workpaper",
     "actuarial.manifest", "actuarial.synthetic",
