@@ -28,7 +28,7 @@ import pandas as pd
 import xlsxwriter
 
 from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, RECOGNITION_THRESHOLD, Journal, must_be_recognised
-from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_DANISH_SINGULAR, STATUS_NAMES
+from tjenestemandspension.actuarial.register import STATUS_NAMES, status_group, status_value
 from tjenestemandspension.actuarial.results import Valuation
 from tjenestemandspension.actuarial.basis import SETTINGS_BY_KEY, Setting
 from tjenestemandspension.danish import danish_date, danish_number, danish_percent, format_kroner
@@ -43,7 +43,6 @@ MAX_COLUMN_WIDTH = 60
 MAX_NAME_COLUMN_WIDTH = 40  # person ids, units, kommuner
 METHOD_ROW_HEIGHT = 90  # points: the analysis' method text wraps over several lines
 KRONER = '#,##0.00 "kr."'
-STATUS_LABEL = dict(zip(STATUS_NAMES, STATUS_DANISH))
 PERSON_HEADERS = {
     "person_id": "Person-id", "status": "Status", "unit": "Forvaltning", "municipality": "Kommune",
     "age_months": "Alder (måneder)", "pension_age": "Pensionsalder", "pension_start_month": "Første pensionsmåned",
@@ -345,7 +344,7 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
     formats = [None, s.integer, s.kroner, s.kroner, s.kroner, s.kroner]
     widths = [26, 14, 22, 22, 22, 22]
     sheet.write(row, 0, "Forpligtelsen fordelt på status", s.bold)
-    status_rows = _totals_rows(valuation, "status", STATUS_LABEL)
+    status_rows = _totals_rows(valuation, "status", {name: status_group(name) for name in STATUS_NAMES})
     headers = ["Status"] + TOTAL_HEADERS
     prior = context.prior
     if prior is not None:
@@ -592,7 +591,7 @@ def _data_basis(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperConte
         mask = status == code
         if not mask.any():
             continue
-        input_rows.append([STATUS_LABEL[name], int(mask.sum()), float(salary[mask].sum()), float(pension[mask].sum()),
+        input_rows.append([status_group(name), int(mask.sum()), float(salary[mask].sum()), float(pension[mask].sum()),
                            int((register.state_share[mask] > 0).sum()), int((register.insured_share[mask] > 0).sum())])
     totals = [None, n, float(salary.sum()), float(pension.sum()), int((register.state_share > 0).sum()),
               int((register.insured_share > 0).sum())]
@@ -607,7 +606,7 @@ def _data_basis(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperConte
 
     sheet.write_string(row, 0, _("Valued, by status"), s.heading)
     by_status = valuation.totals_by("status")
-    valued_rows = [[STATUS_LABEL[name], int(r["persons"]), r["pv_total"], r["state_part"], r["insured_part"],
+    valued_rows = [[status_group(name), int(r["persons"]), r["pv_total"], r["state_part"], r["insured_part"],
                     r["liability"]] for name, r in by_status.iterrows() if name != "total"]
     total = by_status.loc["total"]
     headers = ["Status", _("Persons"), _("Capital value, total"), _("Excluded: the state's share"),
@@ -782,7 +781,7 @@ def _persons(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperContext)
         sheet.write(0, column, text, s.header)
     sheet.set_row(0, 2 * LINE_HEIGHT + 3)
     data = {c: frame[c].to_numpy() for c in columns}
-    singular = dict(zip(STATUS_NAMES, STATUS_DANISH_SINGULAR))
+    singular = {name: status_value(name) for name in STATUS_NAMES}
     data["status"] = np.asarray([singular[v] for v in frame["status"].astype(str)], dtype=object)
     for column_index, column in enumerate(columns):
         cell_format = formats[column]
@@ -843,7 +842,7 @@ def _person_inputs(sheet, s: _Sheets, register, first_column: int, widths: list[
 
 def _payments(sheet, s: _Sheets, valuation: Valuation) -> None:
     flows = valuation.cashflows
-    headers = ["År"] + [STATUS_LABEL[name].capitalize() for name in STATUS_NAMES] + ["I alt", "Nutidsværdi"]
+    headers = ["År"] + [status_group(name).capitalize() for name in STATUS_NAMES] + ["I alt", "Nutidsværdi"]
     rows = [[int(r["year"])] + [r[name] for name in STATUS_NAMES] + [r["total"], r["present_value"]]
             for _unused, r in flows.iterrows()]
     formats = [None] + [s.kroner] * (len(headers) - 1)

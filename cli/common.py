@@ -16,11 +16,17 @@ from typing import TypeVar
 import typer
 
 from tjenestemandspension.errors import InputError
+from tjenestemandspension.i18n import _
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 
 F = TypeVar("F", bound=Callable[..., object])
+
+
+def problem_line(problem: object) -> str:
+    """One problem as the console shows it: `error: <file, row, column …>: <what was expected>`."""
+    return _("error: {problem}").format(problem=problem)
 
 
 def report_errors(func: F) -> F:
@@ -35,19 +41,16 @@ def report_errors(func: F) -> F:
             raise
         except InputError as error:
             for problem in error.problems:
-                typer.echo(f"error: {problem}", err=True)
+                typer.echo(problem_line(problem), err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
+            typer.echo(_("interrupted"), err=True)
             raise typer.Exit(130) from None
         except Exception as error:  # noqa: BLE001 - the last line of defence
             if os.environ.get("TJP_DEBUG"):
                 traceback.print_exc(file=sys.stderr)
-            typer.echo(
-                f"internal error: {type(error).__name__}: {error}"
-                " (set TJP_DEBUG=1 for the traceback, and please report it)",
-                err=True,
-            )
+            typer.echo(_("internal error: {kind}: {error} (set TJP_DEBUG=1 for the traceback, and please report "
+                         "it)").format(kind=type(error).__name__, error=error), err=True)
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]

@@ -9,12 +9,14 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from tjenestemandspension.i18n import N_, _
+
 PHASE_LABELS = {
-    "reading": "Læser registerfilen",
-    "basis": "Indlæser forudsætninger (kurve, dødelighed)",
-    "register": "Validerer register",
-    "valuation": "Beregner forpligtelsen",
-    "writing": "Skriver resultater",
+    "reading": N_("Reading the register file"),
+    "basis": N_("Loading the assumptions (curve, mortality)"),
+    "register": N_("Validating the register"),
+    "valuation": N_("Computing the liability"),
+    "writing": N_("Writing the results"),
 }
 LARGE_REGISTER_BYTES = 5_000_000  # about 50,000 persons
 
@@ -36,7 +38,7 @@ class Phases:
         start = time.perf_counter()
         task = None
         if self._progress is not None:
-            task = self._progress.add_task(PHASE_LABELS.get(name, name), total=1)
+            task = self._progress.add_task(_(PHASE_LABELS.get(name, name)), total=1)
         try:
             yield
         finally:

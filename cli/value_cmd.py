@@ -14,17 +14,19 @@ from tjenestemandspension.actuarial.batch import municipalities_in
 from tjenestemandspension.actuarial.journal import parse_booked
 from tjenestemandspension.actuarial.output import check_output_folder, write_run
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
-from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
+from tjenestemandspension.actuarial.register import STATUS_NAMES, status_group
 from tjenestemandspension.actuarial.member_register import read_member_table
 from tjenestemandspension.actuarial.run import Run, run_valuation
 from tjenestemandspension.actuarial.synthetic import synthetic_register
+from tjenestemandspension.cli.common import problem_line
 from tjenestemandspension.cli.progress import LARGE_REGISTER_BYTES, Phases
 from tjenestemandspension.danish import danish_number, format_kroner
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.i18n import N_, _
 from tjenestemandspension.textfiles import write_csv
 
 EXAMPLE_BOOKED = "-950000000"  # the example kommune's fictitious ledger balance of 9.72.90.001
-IGNORED_COLUMNS = "Kolonner i registeret, som ikke indgår i beregningen"
+IGNORED_COLUMNS = N_("Columns of the register that the valuation does not use")
 
 
 def default_output_folder(valuation_date) -> Path:
@@ -35,25 +37,27 @@ def render_summary(run: Run, target: Path, files: list[str]) -> str:
     valuation = run.valuation
     totals = valuation.totals_by("status")
     date = valuation.valuation_date.strftime("%d-%m-%Y")
-    lines = [f"Tjenestemandspensionsforpligtelse (9.72.90.001) pr. {date}   kørsel {run.run_id}", "",
-             f"{'status':<14}{'personer':>10}{'forpligtelse (kr.)':>24}"]
-    for status, danish in [*zip(STATUS_NAMES, STATUS_DANISH), ("total", "i alt")]:
+    lines = [_("Civil-servant pension obligation (9.72.90.001) at {date}   run {run_id}").format(
+                 date=date, run_id=run.run_id), "",
+             f"{_('status'):<14}{_('persons'):>10}{_('liability (kr.)'):>24}"]
+    for status, danish in [*((name, status_group(name)) for name in STATUS_NAMES), ("total", _("total"))]:
         if status in totals.index:
             persons = danish_number(int(totals.loc[status, 'persons']))
             lines.append(f"{danish:<14}{persons:>10}{format_kroner(totals.loc[status, 'liability']):>24}")
     lines.append("")
     journal = run.journal
     if journal is None:
-        lines.append("Journalen er ikke skrevet: angiv den bogførte saldo på 9.72.90.001 med --booked "
-                     "(en kredit, altså negativ, fx --booked=-123456789,50).")
+        lines.append(_("The journal is not written: give the booked balance of 9.72.90.001 with --booked "
+                       "(a credit, so negative, e.g. --booked=-123456789,50)."))
     else:
-        lines.append(f"{'bogført saldo 9.72.90.001':<30}{format_kroner(journal.booked):>24}")
-        lines.append(f"{'regulering (' + journal.kind + ')':<30}{format_kroner(journal.regulation):>24}")
+        lines.append(f"{_('booked balance 9.72.90.001'):<30}{format_kroner(journal.booked):>24}")
+        regulation = _("regulation ({kind})").format(kind=journal.kind)
+        lines.append(f"{regulation:<30}{format_kroner(journal.regulation):>24}")
         lines.append(journal.note)
     lines.append("")
     if valuation.ignored_columns:
-        lines += [f"{IGNORED_COLUMNS}: {valuation.ignored_columns}", ""]
-    lines.append(f"Skrevet til {target}: {', '.join(files)}")
+        lines += [f"{_(IGNORED_COLUMNS)}: {valuation.ignored_columns}", ""]
+    lines.append(_("Written to {target}: {files}").format(target=target, files=", ".join(files)))
     return "\n".join(lines)
 
 
@@ -167,26 +171,27 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
                                  for name, run in result.runs.items()], ignore_index=True)
             write_csv(mapping[["municipality", "person_id", "pseudonym"]], pseudonym_map)
     phases.close()
-    lines = [f"Tjenestemandspensionsforpligtelse (9.72.90.001) pr. {basis.valuation_date:%d-%m-%Y}: "
-             f"{len(result.runs)} kommuner", "",
-             f"{'kommune':<30}{'personer':>10}{'forpligtelse (kr.)':>24}{'regulering (kr.)':>22}"]
+    lines = [_("Civil-servant pension obligation (9.72.90.001) at {date}: {count} kommuner").format(
+                 date=f"{basis.valuation_date:%d-%m-%Y}", count=len(result.runs)), "",
+             f"{_('kommune'):<30}{_('persons'):>10}{_('liability (kr.)'):>24}{_('regulation (kr.)'):>22}"]
     for name, run in result.runs.items():
         regulation = "" if run.journal is None else format_kroner(run.journal.regulation)
         persons = danish_number(len(run.register))
         lines.append(f"{name[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
     total = sum(run.valuation.total_liability for run in result.runs.values())
     persons = danish_number(sum(len(run.register) for run in result.runs.values()))
-    lines.append(f"{'i alt':<30}{persons:>10}{format_kroner(total):>24}")
-    lines += [f"{IGNORED_COLUMNS} ({name}): {run.valuation.ignored_columns}"
+    lines.append(f"{_('total'):<30}{persons:>10}{format_kroner(total):>24}")
+    lines += [f"{_(IGNORED_COLUMNS)} ({name}): {run.valuation.ignored_columns}"
               for name, run in result.runs.items() if run.valuation.ignored_columns]
-    lines.append(f"Skrevet til {target}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en mappe pr. "
-                 f"kommune ({', '.join(result.folders.values())})")
+    lines.append(_("Written to {target}: overview.csv, overview.xlsx, cashflows.csv, manifest.json and a folder per "
+                   "kommune ({folders})").format(target=target, folders=", ".join(result.folders.values())))
     typer.echo("\n".join(lines))
     if result.skipped:
         for name, problems in result.skipped.items():
-            typer.echo(f"kommune {name} er sprunget over ({len(problems)} problemer):", err=True)
+            typer.echo(_("kommune {name} was skipped ({count} problems):").format(name=name, count=len(problems)),
+                       err=True)
             for problem in problems:
-                typer.echo(f"error: {problem}", err=True)
+                typer.echo(problem_line(problem), err=True)
         raise typer.Exit(EXIT_SKIPPED)
 
 
@@ -212,9 +217,9 @@ def example(
         "# The built-in default basis, every value with its provenance (docs/basis.md explains each key).\n"
         "# Edit values here, or override single ones with --set key=value.\n\n" + basis.to_toml(),
         encoding="utf-8")
-    typer.echo(f"Eksempel skrevet: {register_path} ({len(frame)} personer), {basis_path}\n"
-               f"Prøv: tjp value {register_path} --basis {basis_path} --booked={EXAMPLE_BOOKED} "
-               f"--out {folder / 'resultat'}")
+    typer.echo(_("Example written: {register} ({count} persons), {basis}\nTry: tjp value {register} --basis {basis} "
+                 "--booked={booked} --out {out}").format(register=register_path, count=len(frame), basis=basis_path,
+                                                         booked=EXAMPLE_BOOKED, out=folder / "resultat"))
 
 
 def verify(
@@ -224,5 +229,6 @@ def verify(
     from tjenestemandspension.actuarial.rundir import verify_folder
 
     manifest, checked = verify_folder(folder)
-    typer.echo(f"OK: {folder} er komplet og uændret ({checked} filer, kørsel {manifest['run_id']}, "
-               f"{manifest.get('kind', 'valuation')} pr. {manifest.get('valuation_date', '?')}).")
+    typer.echo(_("OK: {folder} is complete and unchanged ({count} files, run {run_id}, {kind} at {date}).").format(
+        folder=folder, count=checked, run_id=manifest["run_id"], kind=manifest.get("kind", "valuation"),
+        date=manifest.get("valuation_date", "?")))

@@ -42,3 +42,23 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def published_dir() -> Path:
     return PUBLISHED_DIR
+
+
+@pytest.fixture(autouse=True)
+def language(request, monkeypatch):
+    """The user's language (core/i18n.py) for each test: Danish, the product's default,
+    unless the test (or its module, `pytestmark = pytest.mark.english`) asserts English
+    texts: then TJP_LANG=en, as a script would set it. A test marked `danish` inside an
+    English module runs in Danish."""
+    from tjenestemandspension import i18n
+
+    english = request.node.get_closest_marker("english") is not None
+    if request.node.get_closest_marker("danish") is not None:
+        english = False
+    if english:
+        monkeypatch.setenv(i18n.ENVIRONMENT_VARIABLE, "en")
+    else:
+        monkeypatch.delenv(i18n.ENVIRONMENT_VARIABLE, raising=False)
+    i18n.set_language(None)
+    yield "en" if english else "da"
+    i18n.set_language(None)

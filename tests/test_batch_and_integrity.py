@@ -18,6 +18,8 @@ from tjenestemandspension.textfiles import write_csv
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.main import app
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 KOMMUNER = ("Aarhus Kommune", "Odense Kommune", "Aalborg Kommune")
 
@@ -49,13 +51,14 @@ def three_kommuner(tmp_path_factory):
     return folder, frame
 
 
+@pytest.mark.danish  # the console and the working paper in Danish
 def test_batch_values_the_good_kommuner_and_reports_the_broken_one(three_kommuner):
     folder, frame = three_kommuner
     out = folder / "out"
     result = invoke("value", folder / "alle.csv", "--booked-file", folder / "booked.csv", "--out", out)
     assert result.exit_code == 3, result.output
     assert "kommune Odense Kommune er sprunget over (4 problemer):" in result.output
-    assert "error: alle.csv, row" in result.output and "value 'X': expected M or K" in result.output
+    assert "fejl: alle.csv, row" in result.output and "value 'X': expected M or K" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "Aalborg_Kommune", "Aarhus_Kommune", "cashflows.csv", "manifest.json", "overview.csv", "overview.xlsx",
         "skipped.csv"]
@@ -90,6 +93,7 @@ def test_batch_values_the_good_kommuner_and_reports_the_broken_one(three_kommune
     assert invoke("verify", out).exit_code == 0
 
 
+@pytest.mark.danish  # the console and the working paper in Danish
 def test_a_folder_of_registers_one_per_kommune(tmp_path):
     frame = synthetic_register(300, seed=9, municipalities=KOMMUNER)
     for kommune in KOMMUNER:
@@ -181,6 +185,7 @@ def test_two_runs_give_byte_identical_csvs_and_the_same_run_id(tmp_path):
     assert ids[0] == ids[1]
 
 
+@pytest.mark.danish  # the console and the working paper in Danish
 def test_verify_confirms_and_catches_changes(tmp_path):
     write_csv(synthetic_register(60, seed=4), tmp_path / "register.csv")
     out = tmp_path / "out"
@@ -193,9 +198,9 @@ def test_verify_confirms_and_catches_changes(tmp_path):
         "extra": lambda: (out / "notes.txt").write_text("mine", encoding="utf-8"),
     }
     expected = {
-        "changed": "error: cashflows.csv: was changed after the run (its sha256 differs from manifest.json)",
-        "missing": "error: valuation.xlsx: is missing: the folder is not complete",
-        "extra": "error: notes.txt: is not part of the run (not in manifest.json)",
+        "changed": "fejl: cashflows.csv: was changed after the run (its sha256 differs from manifest.json)",
+        "missing": "fejl: valuation.xlsx: is missing: the folder is not complete",
+        "extra": "fejl: notes.txt: is not part of the run (not in manifest.json)",
     }
     pristine = tmp_path / "pristine"
     shutil.copytree(out, pristine)
@@ -212,6 +217,7 @@ def test_verify_confirms_and_catches_changes(tmp_path):
 
 # --- large registers --------------------------------------------------------------------------
 
+@pytest.mark.danish  # the console and the working paper in Danish
 def test_large_registers_get_parquet_and_a_pointer_in_the_workbook(tmp_path, monkeypatch):
     from tjenestemandspension.actuarial import output, workpaper
 

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from tjenestemandspension.cli.main import app
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 SHEETS = ["Oversigt", "Metode", "Regnskabsnote", "Datagrundlag", "Postering", "Forudsætninger", "Personer", "Betalinger",
           "Rentekurve", "Dødelighed"]
@@ -198,6 +200,7 @@ def test_positive_booked_balance_is_refused(example, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.danish  # the console and the working paper in Danish
 def test_without_booked_no_journal_and_the_summary_says_why(example, tmp_path):
     result = invoke("value", example / "register.csv", "--out", tmp_path / "o")
     assert result.exit_code == 0, result.output
@@ -243,6 +246,7 @@ def test_an_internal_error_exits_1(example, tmp_path, monkeypatch):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.danish  # the console and the working paper in Danish
 def test_columns_the_valuation_does_not_use_are_shown_not_dropped(example, tmp_path):
     """A register with columns the tool does not know: the console and the working paper's
     Oversigt name them (never a CPR number); the valuation is the same as without them."""

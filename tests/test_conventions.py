@@ -38,6 +38,7 @@ BARE_NAMES = ("actuarial", "curves", "mortality", "cli", "core")
 # the pure modules: they compute on values and objects they are given
 PURE = (
     "errors", "provenance", "rounding", "dates", "danish",
+    "i18n",  # gettext reads the compiled catalogue, a package resource like the code, on first use
     "actuarial.basis", "actuarial.register", "actuarial.rules", "actuarial.assumptions", "actuarial.projection",
     "actuarial.results", "actuarial.engine", "actuarial.explain", "actuarial.journal", "actuarial.analysis",
     "actuarial.rollforward", "actuarial.sensitivities", "actuarial.compare", "actuarial.table_validation",
@@ -47,7 +48,7 @@ PURE = (
 )
 # the modules that read or write files (and the run layer and the CLI, which call them)
 READERS_AND_WRITERS = (
-    "textfiles", "i18n",
+    "textfiles",
     "actuarial.basis_files", "actuarial.table_reading", "actuarial.member_register", "actuarial.resolve",
     "actuarial.rundir", "actuarial.run", "actuarial.batch", "actuarial.output", "actuarial.workpaper",
     "actuarial.manifest", "actuarial.synthetic",

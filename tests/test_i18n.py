@@ -70,3 +70,72 @@ def test_the_compiler_reads_what_it_writes(tmp_path):
 
     catalogue = gettext.GNUTranslations(io.BytesIO(compile_catalogue.mo_bytes(entries)))
     assert catalogue.gettext('a "b"\nc') == "æø" and catalogue.gettext("untranslated") == "untranslated"
+
+
+def help_texts(command) -> list[str]:
+    """Every help text of the command tree, whitespace folded as the lookup folds it."""
+    found = [" ".join(text.split()) for text in (command.help, getattr(command, "short_help", None)) if text]
+    found += [" ".join(p.help.split()) for p in command.params if getattr(p, "help", None)]
+    for sub in getattr(command, "commands", {}).values():
+        found += help_texts(sub)
+    return found
+
+
+def test_every_help_text_has_a_danish_translation(entries):
+    import typer
+
+    from tjenestemandspension.cli.main import HELP_OPTION_TEXT, HELP_PANELS, app
+
+    texts = help_texts(typer.main.get_command(app)) + list(HELP_PANELS.values()) + [HELP_OPTION_TEXT]
+    missing = sorted({text for text in texts if text not in entries})
+    assert not missing, missing
+
+
+def test_help_and_console_in_danish_by_default_and_english_on_request(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from tjenestemandspension.cli.main import app
+
+    runner = CliRunner()
+    danish = runner.invoke(app, ["value", "--help"])
+    assert "Medlemsregisteret" in danish.output and "Tilvalg" in danish.output
+    english = runner.invoke(app, ["--lang", "en", "value", "--help"])
+    assert "The member register" in english.output and "Options" in english.output
+    monkeypatch.setenv("TJP_LANG", "en")
+    assert "The member register" in runner.invoke(app, ["value", "--help"]).output
+    assert "Medlemsregisteret" in runner.invoke(app, ["--lang=da", "value", "--help"]).output
+    result = runner.invoke(app, ["example", str(tmp_path / "ex"), "--persons", "5"])
+    assert result.exit_code == 0 and result.output.startswith("Example written:")
+    monkeypatch.delenv("TJP_LANG")
+    result = runner.invoke(app, ["verify", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and result.output.startswith("fejl: ")
+    result = runner.invoke(app, ["--lang", "en", "verify", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and result.output.startswith("error: ")
+
+
+def test_a_wrong_language_is_refused(monkeypatch):
+    from typer.testing import CliRunner
+
+    from tjenestemandspension.cli.main import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["--lang", "fr", "verify", "x"]).exit_code == 2
+    monkeypatch.setenv("TJP_LANG", "fr")
+    result = runner.invoke(app, ["verify", "x"])
+    assert result.exit_code == 2 and "TJP_LANG" in result.output
+
+
+def test_the_working_paper_in_english(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import openpyxl
+
+    from tjenestemandspension.cli.main import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["example", str(tmp_path / "ex"), "--persons", "20"]).exit_code == 0
+    result = runner.invoke(app, ["--lang", "en", "value", str(tmp_path / "ex" / "register.csv"), "--out",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    names = openpyxl.load_workbook(tmp_path / "out" / "valuation.xlsx").sheetnames
+    assert names[:4] == ["Overview", "Method", "Accounts note", "Data basis"]
