@@ -27,6 +27,7 @@ from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.results import EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
 from tjenestemandspension.danish import danish_date, kroner_text
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.i18n import N_
 from tjenestemandspension.rounding import to_ore
 from tjenestemandspension.textfiles import write_csv
 
@@ -62,12 +63,12 @@ def _umask() -> int:
 def check_output_folder(target: Path, force: bool) -> None:
     """Refuse, before any work is done, to touch a user's existing results without --force."""
     if target.exists() and not target.is_dir():
-        raise InputError([Problem(file=str(target), expected="is a file; expected a folder for the results")])
+        raise InputError([Problem(file=str(target), expected=N_("is a file; expected a folder for the results"))])
     if target.is_dir() and any(target.iterdir()) and not force:
         raise InputError([Problem(
             file=str(target),
-            expected="the output folder exists and is not empty; choose another with --out, or replace "
-                     "it with --force")])
+            expected=N_("the output folder exists and is not empty; choose another with --out, or replace "
+                        "it with --force"))])
 
 
 @contextmanager

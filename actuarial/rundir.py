@@ -19,6 +19,7 @@ from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.basis_files import load_basis
 from tjenestemandspension.actuarial.manifest import MANIFEST, sha256_file
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.i18n import N_
 from tjenestemandspension.textfiles import read_output_csv
 
 
@@ -79,10 +80,10 @@ class RunFolder:
 def read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not folder.is_dir():
-        raise InputError([Problem(file=str(folder), expected="expected the output folder of a tjp run")])
+        raise InputError([Problem(file=str(folder), expected=N_("expected the output folder of a tjp run"))])
     if not path.is_file():
-        raise InputError([Problem(file=str(folder), expected="is not the output folder of a tjp run "
-                                                             "(no manifest.json)")])
+        raise InputError([Problem(file=str(folder), expected=N_("is not the output folder of a tjp run "
+                                                                "(no manifest.json)"))])
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -99,10 +100,10 @@ def output_problems(folder: Path, manifest: dict, strict: bool = False) -> list[
     for name, expected in sorted(manifest["outputs"].items()):
         path = folder / name
         if not path.is_file():
-            problems.append(Problem(file=str(path), expected="is missing: the folder is not complete"))
+            problems.append(Problem(file=str(path), expected=N_("is missing: the folder is not complete")))
         elif sha256_file(path) != expected:
-            problems.append(Problem(file=str(path), expected="was changed after the run (its sha256 differs from "
-                                                             "manifest.json)"))
+            problems.append(Problem(file=str(path), expected=N_("was changed after the run (its sha256 differs from "
+                                                                "manifest.json)")))
     if strict:
         known = set(manifest["outputs"]) | {MANIFEST}
         subfolders = {name.split("/")[0] for name in manifest["outputs"] if "/" in name}

@@ -58,7 +58,7 @@ def test_batch_values_the_good_kommuner_and_reports_the_broken_one(three_kommune
     result = invoke("value", folder / "alle.csv", "--booked-file", folder / "booked.csv", "--out", out)
     assert result.exit_code == 3, result.output
     assert "kommune Odense Kommune er sprunget over (4 problemer):" in result.output
-    assert "fejl: alle.csv, row" in result.output and "value 'X': expected M or K" in result.output
+    assert "fejl: alle.csv, række" in result.output and "værdien 'X': forventede M eller K" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "Aalborg_Kommune", "Aarhus_Kommune", "cashflows.csv", "manifest.json", "overview.csv", "overview.xlsx",
         "skipped.csv"]
@@ -198,8 +198,8 @@ def test_verify_confirms_and_catches_changes(tmp_path):
         "extra": lambda: (out / "notes.txt").write_text("mine", encoding="utf-8"),
     }
     expected = {
-        "changed": "fejl: cashflows.csv: was changed after the run (its sha256 differs from manifest.json)",
-        "missing": "fejl: valuation.xlsx: is missing: the folder is not complete",
+        "changed": "fejl: cashflows.csv: er ændret efter kørslen (dens sha256 afviger fra manifest.json)",
+        "missing": "fejl: valuation.xlsx: mangler: mappen er ikke komplet",
         "extra": "fejl: notes.txt: is not part of the run (not in manifest.json)",
     }
     pristine = tmp_path / "pristine"
@@ -212,7 +212,7 @@ def test_verify_confirms_and_catches_changes(tmp_path):
         assert result.exit_code == 2
         assert result.output.strip() == expected[case]
     result = invoke("verify", tmp_path)
-    assert result.exit_code == 2 and "is not the output folder of a tjp run (no manifest.json)" in result.output
+    assert result.exit_code == 2 and "er ikke resultatmappen fra en tjp-kørsel (ingen manifest.json)" in result.output
 
 
 # --- large registers --------------------------------------------------------------------------
