@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tjenestemandspension.actuarial.headers import for_people
 from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, Journal
 from tjenestemandspension.actuarial.manifest import journal_summary, manifest, write_manifest
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
@@ -183,8 +184,8 @@ def write_persons(frame: pd.DataFrame, path: Path) -> None:
     if path.suffix == ".parquet":
         # status as text, so the file reads the same without pandas' categories
         frame.assign(status=frame["status"].astype(str)).to_parquet(path, index=False, compression="zstd")
-    else:
-        write_csv(frame, path)
+    else:  # for people: headers and status values in their language (headers.py)
+        write_csv(for_people(frame), path)
 
 
 def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, sensitivities=None,
@@ -203,7 +204,7 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     if run.journal is not None:
         write_csv(journal_frame(run.journal), folder / "journal.csv")
     write_persons(persons, folder / persons_name)
-    write_csv(valuation.cashflows, folder / "cashflows.csv")
+    write_csv(for_people(valuation.cashflows), folder / "cashflows.csv")
     if analysis is not None:
         write_csv(analysis_frame(analysis), folder / "analysis.csv")
     if sensitivities is not None:
@@ -273,7 +274,7 @@ def write_batch(result, basis, target: Path, force: bool = False, persons_format
                             extra_manifest={"municipality": name})
         overview = overview_frame(result)
         write_csv(overview, folder / "overview.csv")
-        write_csv(consolidated_cashflows(result), folder / "cashflows.csv")
+        write_csv(for_people(consolidated_cashflows(result)), folder / "cashflows.csv")
         skipped = pd.DataFrame([{"kommune": name, "problem": str(problem)}
                                 for name, problems in result.skipped.items() for problem in problems],
                                columns=["kommune", "problem"])

@@ -17,6 +17,7 @@ import pandas as pd
 
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.basis_files import load_basis
+from tjenestemandspension.actuarial.headers import canonical, text_columns
 from tjenestemandspension.actuarial.manifest import MANIFEST, sha256_file
 from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.i18n import N_
@@ -73,7 +74,8 @@ class RunFolder:
         if name.endswith(".parquet"):
             frame = pd.read_parquet(self.folder / name)
         else:
-            frame = read_output_csv(self.folder / name, dtype={"person_id": str, "unit": str, "municipality": str})
+            frame = canonical(read_output_csv(self.folder / name,
+                                              dtype=text_columns(("person_id", "unit", "municipality"))))
         return frame.set_index("person_id")
 
 

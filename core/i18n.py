@@ -73,6 +73,18 @@ def _(message: str) -> str:
     return catalogue(language()).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in `context` (a .po `msgctxt`): the same English word with another
+    Danish one, e.g. the CSV header `total` (i_alt) beside the console's `total` (i alt)."""
+    return catalogue(language()).pgettext(context, message)
+
+
+def translations_in(language_code: str, context: str, messages) -> dict[str, str]:
+    """{message: its translation in `language_code`} in `context`, whatever the current language."""
+    found = catalogue(language_code)
+    return {message: found.pgettext(context, message) for message in messages}
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return catalogue(language()).ngettext(singular, plural, n)
 

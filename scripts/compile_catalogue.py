@@ -5,8 +5,8 @@
     python scripts/compile_catalogue.py --missing  # msgids in the code without a Danish entry, as .po stubs
 
 The .po format read here is the subset we write: `msgid`/`msgstr` pairs (plurals as
-`msgid_plural`/`msgstr[n]`), strings continued on following lines, `#` comments, the
-usual escapes. The output is GNU gettext's .mo format with the entries sorted, so the
+`msgid_plural`/`msgstr[n]`, a context as `msgctxt`), strings continued on following lines,
+`#` comments, the usual escapes. The output is GNU gettext's .mo format with the entries sorted, so the
 same .po always gives the same bytes (tests/test_i18n.py checks the committed .mo).
 """
 
@@ -32,13 +32,17 @@ def parse_po(text: str) -> dict[str, str]:
 
     def flush() -> None:
         if "msgid" not in fields:
+            fields.clear()
             return
+        key = fields["msgid"]
+        if "msgctxt" in fields:  # gettext's key of a message in a context
+            key = fields["msgctxt"] + "\x04" + key
         if "msgid_plural" in fields:
             forms = [fields[k] for k in sorted(k for k in fields if k.startswith("msgstr["))]
             if all(forms):
-                entries[fields["msgid"] + "\0" + fields["msgid_plural"]] = "\0".join(forms)
-        elif fields.get("msgstr") or fields["msgid"] == "":
-            entries[fields["msgid"]] = fields.get("msgstr", "")
+                entries[key + "\0" + fields["msgid_plural"]] = "\0".join(forms)
+        elif fields.get("msgstr") or key == "":
+            entries[key] = fields.get("msgstr", "")
         fields.clear()
 
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -54,7 +58,7 @@ def parse_po(text: str) -> dict[str, str]:
             fields[current] += ast.literal_eval(line)
             continue
         keyword, _, value = line.partition(" ")
-        if keyword == "msgid" and "msgid" in fields:
+        if (keyword == "msgid" and "msgid" in fields) or (keyword == "msgctxt" and "msgid" in fields):
             flush()
         if not value.startswith('"'):
             raise ValueError(f"line {number}: expected a quoted string after {keyword}")

@@ -44,21 +44,41 @@ def published_dir() -> Path:
     return PUBLISHED_DIR
 
 
-@pytest.fixture(autouse=True)
-def language(request, monkeypatch):
-    """The user's language (core/i18n.py) for each test: Danish, the product's default,
-    unless the test (or its module, `pytestmark = pytest.mark.english`) asserts English
-    texts: then TJP_LANG=en, as a script would set it. A test marked `danish` inside an
-    English module runs in Danish."""
+
+def item_language(item) -> str:
+    """Danish, the product's default, unless the test (or its module, `pytestmark =
+    pytest.mark.english`) asserts English texts; a test marked `danish` inside an English
+    module runs in Danish."""
+    if item.get_closest_marker("danish") is not None:
+        return "da"
+    return "en" if item.get_closest_marker("english") is not None else "da"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """The user's language (core/i18n.py) for each test, set before any fixture (a
+    module-scoped run is made in the language of its module's tests): TJP_LANG=en for
+    English, as a script would set it; unset for Danish."""
     from tjenestemandspension import i18n
 
-    english = request.node.get_closest_marker("english") is not None
-    if request.node.get_closest_marker("danish") is not None:
-        english = False
-    if english:
-        monkeypatch.setenv(i18n.ENVIRONMENT_VARIABLE, "en")
+    item.stash[_SAVED_LANG] = os.environ.get(i18n.ENVIRONMENT_VARIABLE)
+    if item_language(item) == "en":
+        os.environ[i18n.ENVIRONMENT_VARIABLE] = "en"
     else:
-        monkeypatch.delenv(i18n.ENVIRONMENT_VARIABLE, raising=False)
+        os.environ.pop(i18n.ENVIRONMENT_VARIABLE, None)
     i18n.set_language(None)
-    yield "en" if english else "da"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    from tjenestemandspension import i18n
+
+    saved = item.stash.get(_SAVED_LANG, None)
+    if saved is None:
+        os.environ.pop(i18n.ENVIRONMENT_VARIABLE, None)
+    else:
+        os.environ[i18n.ENVIRONMENT_VARIABLE] = saved
     i18n.set_language(None)
+
+
+_SAVED_LANG = pytest.StashKey[object]()

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tjenestemandspension.actuarial.headers import canonical
 from tjenestemandspension.textfiles import write_csv
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.main import app
@@ -29,7 +30,10 @@ def invoke(*args):
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    """One of our CSVs; persons.csv and cashflows.csv with their headers and status values
+    canonical whatever language wrote them (actuarial/headers.py)."""
+    return (canonical if path.name in ("persons.csv", "cashflows.csv") else lambda frame: frame)(pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", keep_default_na=False,
+                                 na_values=[""]))
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from contextlib import contextmanager
 import json
 import zipfile
 from decimal import Decimal
@@ -13,6 +15,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tjenestemandspension.actuarial.headers import canonical
 from tjenestemandspension.cli.main import app
 
 pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
@@ -28,8 +31,10 @@ def invoke(*args):
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"kontostreng": str,
-                                                                               "gruppering": str})
+    """One of our CSVs; persons.csv and cashflows.csv with their headers and status values
+    canonical whatever language wrote them (actuarial/headers.py)."""
+    return (canonical if path.name in ("persons.csv", "cashflows.csv") else lambda frame: frame)(pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig",
+                                 dtype={"kontostreng": str, "gruppering": str}))
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -46,6 +51,22 @@ def example(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def run(example):
+    """The README's run, in Danish (its console and working paper are asserted in Danish)."""
+    with danish():
+        return _run(example)
+
+
+@contextmanager
+def danish():
+    saved = os.environ.pop("TJP_LANG", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["TJP_LANG"] = saved
+
+
+def _run(example):
     out = example / "out"
     result = invoke("value", example / "register.csv", "--basis", example / "basis.toml",
                     "--booked", "-950000000", "--out", out)
@@ -153,6 +174,7 @@ def test_workbook_has_native_charts_on_the_right_sheets(run):
         assert "Betalinger" in workbook and "Rentekurve" in workbook
 
 
+@pytest.mark.danish  # the same language as the module's run
 def test_force_rerun_gives_byte_identical_csvs_and_the_same_run_id(run, example):
     out, _ = run
     before = digest(out)

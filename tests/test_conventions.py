@@ -43,7 +43,7 @@ PURE = (
     "actuarial.results", "actuarial.engine", "actuarial.explain", "actuarial.journal", "actuarial.analysis",
     "actuarial.rollforward", "actuarial.sensitivities", "actuarial.compare", "actuarial.table_validation",
     "actuarial.pseudonyms",
-    "actuarial.indexation",
+    "actuarial.indexation", "actuarial.headers",
     "curves.curve", "curves.smith_wilson", "curves.eiopa_2027",
 )
 # the modules that read or write files (and the run layer and the CLI, which call them)

@@ -139,3 +139,20 @@ def test_the_working_paper_in_english(monkeypatch, tmp_path):
     assert result.exit_code == 0, result.output
     names = openpyxl.load_workbook(tmp_path / "out" / "valuation.xlsx").sheetnames
     assert names[:4] == ["Overview", "Method", "Accounts note", "Data basis"]
+
+
+def test_every_csv_header_has_a_danish_word_and_reads_back(entries, tmp_path):
+    import pandas as pd
+
+    from tjenestemandspension.actuarial.headers import CONTEXT, HEADERS, canonical, for_people
+
+    missing = [name for name in HEADERS if f"{CONTEXT}\x04{name}" not in entries]
+    assert not missing, missing
+    frame = pd.DataFrame({"person_id": ["a", "b"], "status": ["active", "child"], "liability": [1.0, 2.0]})
+    i18n.set_language("da")
+    danish = for_people(frame)
+    assert list(danish.columns) == ["person_id", "status", "forpligtelse"] and list(danish["status"]) == ["aktiv", "barn"]
+    i18n.set_language("en")
+    assert for_people(frame).equals(frame)
+    assert canonical(danish).equals(frame)  # a Danish file reads back whatever the current language
+    i18n.set_language(None)
