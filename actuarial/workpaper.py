@@ -38,19 +38,20 @@ from tjenestemandspension.rounding import to_ore
 
 PERSONS_SHEET_LIMIT = 100_000  # above this, the Personer sheet points to the per-person file
 A4_PAPER = 9  # xlsxwriter's paper code
+PERSONS_PAGES_WIDE = 3  # the Personer sheet's print width in pages
 WIDTH_SAMPLE_ROWS = 2000  # column widths are judged from the first rows
 MAX_COLUMN_WIDTH = 60
 MAX_NAME_COLUMN_WIDTH = 40  # person ids, units, kommuner
 METHOD_ROW_HEIGHT = 90  # points: the analysis' method text wraps over several lines
 KRONER = '#,##0.00 "kr."'
-PERSON_HEADERS = {
-    "person_id": "Person-id", "status": "Status", "unit": "Forvaltning", "municipality": "Kommune",
-    "age_months": "Alder (måneder)", "pension_age": "Pensionsalder", "pension_start_month": "Første pensionsmåned",
-    "service_whole_years": "Pensionsår", "pension_percentage": "Pensionsprocent", "reduction": "Fradrag",
-    "annual_benefit": "Årlig ydelse", "pv_own": "Egenpension", "pv_lump_sum": "Engangsbeløb",
-    "pv_supplement": "Førtidstillæg", "pv_spouse": "Ægtefællepension", "pv_child": "Børnepension",
-    "pv_total": "Kapitalværdi i alt", "state_part": "Statens andel", "insured_part": "Forsikret andel",
-    "liability": "Forpligtelse",
+PERSON_HEADERS = {  # Personer: the results (msgids; the sheet shows them translated)
+    "person_id": N_("Person id"), "status": N_("Status"), "unit": N_("Unit"), "municipality": N_("Kommune"),
+    "age_months": N_("Age (months)"), "pension_age": N_("Pension age"), "pension_start_month": N_("First pension month"),
+    "service_whole_years": N_("Service (whole years)"), "pension_percentage": N_("Pension percentage"),
+    "reduction": N_("Reduction"), "annual_benefit": N_("Annual benefit"), "pv_own": N_("Own pension"),
+    "pv_lump_sum": N_("Lump sum"), "pv_supplement": N_("Early supplement"), "pv_spouse": N_("Spouse pension"),
+    "pv_child": N_("Children's pension"), "pv_total": N_("Capital value, total"), "state_part": N_("State share"),
+    "insured_part": N_("Insured share"), "liability": N_("Liability"),
 }
 AMOUNT_FIELDS = ("annual_benefit", "pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child", "pv_total",
                  "state_part", "insured_part", "liability")
@@ -63,7 +64,8 @@ INPUT_HEADERS = {  # Personer: the register's columns, after the results
 }
 INPUT_AMOUNTS = ("pensionable_salary", "projected_salary", "annual_pension")
 INPUT_DATES = ("birth_date", "hire_date")
-TOTAL_HEADERS = ["Antal personer", "Kapitalværdi i alt", "Statens andel", "Forsikret andel", "Forpligtelse"]
+TOTAL_HEADERS = [N_("Number of persons"), N_("Capital value, total"), N_("State share"), N_("Insured share"),
+                 N_("Liability")]
 DATE_FORMAT = "dd-mm-yyyy"
 LINE_HEIGHT = 15  # points per line of wrapped 11-point text
 CHARS_PER_WIDTH = 1.15  # characters of ordinary text per unit of column width
@@ -97,8 +99,8 @@ class WorkpaperContext:
     """What the working paper says about the run beyond the valuation itself."""
 
     run_id: str
-    title: str = "Tjenestemandspensionsforpligtelse (9.72.90.001)"
-    kind: str = "Aktuarmæssig genberegning"
+    title: str = N_("Civil-servant pension obligation (9.72.90.001)")
+    kind: str = N_("Actuarial recalculation")
     register_name: str = ""
     persons_file: str = "persons.csv"
     notes: tuple[str, ...] = ()
@@ -195,8 +197,9 @@ def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, c
     workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     # a fixed creation time: the same run gives the same document properties
     created = dt.datetime.combine(valuation.valuation_date, dt.time())
-    workbook.set_properties({"title": context.title, "subject": f"Forpligtelse pr. {valuation.valuation_date}",
-                             "created": created, "comments": f"Kørsel {context.run_id}"})
+    workbook.set_properties({"title": _(context.title), "subject": _("Liability at {date}").format(
+                                 date=danish_date(valuation.valuation_date)),
+                             "created": created, "comments": f"{_('Run')} {context.run_id}"})
     sheets = _Sheets(workbook)
     add = {key: workbook.add_worksheet(_(name)) for key, name in SHEETS.items()}
     _overview(add["overview"], sheets, valuation, journal, context)
@@ -215,6 +218,9 @@ def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, c
         _sensitivities(workbook.add_worksheet("Følsomheder"), sheets, sensitivities)
     _print_setup(workbook, context, portrait=(add["method"].name, add["note"].name),
                  no_repeat=(add["overview"].name, add["data"].name))
+    # Personer has 30 columns: printed three pages wide, with the person id on every page
+    add["persons"].fit_to_pages(PERSONS_PAGES_WIDE, 0)
+    add["persons"].repeat_columns(0, 1)
     workbook.close()
 
 
@@ -231,7 +237,7 @@ def _print_setup(workbook: xlsxwriter.Workbook, context: WorkpaperContext, portr
             sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
         sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-        sheet.set_header(f"&L&8{context.title}&R&8&A")
+        sheet.set_header(f"&L&8{_(context.title)}&R&8&A")
         sheet.set_footer(f"&L&8{_('Run')} {context.run_id}&R&8{_('page')} &P {_('of')} &N")
         if sheet.name not in no_repeat and sheet.name not in ("Oversigt", "Overview", "Fremskrivning"):
             sheet.repeat_rows(*_header_rows(sheet))
@@ -277,7 +283,7 @@ def _totals_rows(valuation: Valuation, column: str, labels: dict[str, str] | Non
     totals = valuation.totals_by(column)
     rows = []
     for name, row in totals.iterrows():
-        label = "I alt" if name == "total" else (labels or {}).get(str(name), str(name) or "(ikke angivet)")
+        label = _("Total") if name == "total" else (labels or {}).get(str(name), str(name) or _("(not given)"))
         rows.append([label, int(row["persons"]), row["pv_total"], row["state_part"], row["insured_part"],
                      row["liability"]])
     return rows
@@ -311,19 +317,19 @@ ACTIVE_BASIS = {"accrued": N_("service to the valuation date (accrued)"),
 
 def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, context: WorkpaperContext) -> None:
     date = danish_date(valuation.valuation_date)
-    sheet.write(0, 0, f"{context.title} pr. {date}", s.title)
+    sheet.write(0, 0, _("{title} at {date}").format(title=_(context.title), date=date), s.title)
     info = [
-        ("Opgørelse", context.kind),
-        ("Opgørelsesdato", valuation.valuation_date),
-        ("Kørsel (reference)", context.run_id),
-        ("Register", context.register_name),
-        ("Kommune(r)", ", ".join(sorted({m for m in valuation.register.municipality if m})) or "(ikke angivet)"),
+        (_("Valuation"), _(context.kind)),
+        (_("Valuation date"), valuation.valuation_date),
+        (_("Run (reference)"), context.run_id),
+        (_("Register"), context.register_name),
+        (_("Kommune(s)"), ", ".join(sorted({m for m in valuation.register.municipality if m})) or _("(not given)")),
     ]
     if context.prior is not None:
         info.append((_("Prior run"), _("{run_id} of {date}").format(
             run_id=context.prior.run_id, date=danish_date(context.prior.valuation_date))))
     if valuation.ignored_columns:  # the user should know what the register held that was not used
-        info.append(("Kolonner, der ikke indgår", valuation.ignored_columns))
+        info.append((_("Columns not used"), valuation.ignored_columns))
     row = 2
     for label, text in info:
         sheet.write(row, 0, label, s.bold)
@@ -343,9 +349,9 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
     row += 2
     formats = [None, s.integer, s.kroner, s.kroner, s.kroner, s.kroner]
     widths = [26, 14, 22, 22, 22, 22]
-    sheet.write(row, 0, "Forpligtelsen fordelt på status", s.bold)
+    sheet.write(row, 0, _("The liability by status"), s.bold)
     status_rows = _totals_rows(valuation, "status", {name: status_group(name) for name in STATUS_NAMES})
-    headers = ["Status"] + TOTAL_HEADERS
+    headers = [_("Status")] + [_(text) for text in TOTAL_HEADERS]
     prior = context.prior
     if prior is not None:
         prior_date = danish_date(prior.valuation_date)
@@ -363,42 +369,42 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
             sheet.write_formula(r, 7, f"=F{r + 1}-G{r + 1}", s.kroner_bold if r == row else s.kroner,
                                 float(status_rows[r - row + len(status_rows) - 1][7]))
     row += 2
-    for column, heading in (("unit", "Forpligtelsen fordelt på forvaltning"),
-                            ("municipality", "Forpligtelsen fordelt på kommune")):
+    for column, heading, first in (("unit", _("The liability by unit"), _("Unit")),
+                                   ("municipality", _("The liability by kommune"), _("Kommune"))):
         sheet.write(row, 0, heading, s.bold)
         rows = _totals_rows(valuation, column)
-        row = s.table(sheet, row + 1, [heading.split()[-1].capitalize()] + TOTAL_HEADERS, rows[:-1], formats[:6],
+        row = s.table(sheet, row + 1, [first] + [_(text) for text in TOTAL_HEADERS], rows[:-1], formats[:6],
                       widths[:6])
         _sum_row(sheet, s, row, row - len(rows) + 1, rows[-1], formats[:6])
         row += 2
 
-    sheet.write(row, 0, "Regulering af 9.72.90.001", s.bold)
+    sheet.write(row, 0, _("Regulation of 9.72.90.001"), s.bold)
     row += 1
     liability = to_ore(valuation.total_liability)
-    lines = [("Beregnet forpligtelse", liability)]
+    lines = [(_("Computed liability"), liability)]
     if journal is not None:
-        lines += [("Bogført saldo 9.72.90.001 (kredit)", journal.booked),
-                  (f"Regulering ({journal.kind})", journal.regulation)]
+        lines += [(_("Booked balance 9.72.90.001 (credit)"), journal.booked),
+                  (_("Regulation ({kind})").format(kind=journal.kind), journal.regulation)]
     for label, amount in lines:
         sheet.write(row, 0, label)
         _write(sheet, row, 1, amount, s.kroner_bold)
         row += 1
     if journal is None:
-        sheet.write(row, 0, "Journalen er ikke dannet: den bogførte saldo på 9.72.90.001 er ikke angivet (--booked).",
-                    s.warning)
+        sheet.write(row, 0, _("No journal: the booked balance of 9.72.90.001 is not given (--booked)."), s.warning)
         row += 1
     else:
         sheet.write(row, 0, journal.note)
         row += 1
     threshold = danish_number(RECOGNITION_THRESHOLD)
     if must_be_recognised(liability):
-        rule = f"Forpligtelsen overstiger {threshold} kr. og skal indregnes i balancen (hensatte forpligtelser)."
+        rule = _("The liability exceeds {threshold} kr. and must be recognised in the balance sheet (provisions)."
+                 ).format(threshold=threshold)
     else:
-        rule = (f"Forpligtelsen er på højst {threshold} kr.; hensatte forpligtelser under denne grænse er ikke "
-                "obligatoriske at indregne.")
+        rule = _("The liability is at most {threshold} kr.; provisions below this limit need not be "
+                 "recognised.").format(threshold=threshold)
     sheet.write(row, 0, rule)
     row += 2
-    sheet.write(row, 0, "Ikke værdiansat", s.bold)
+    sheet.write(row, 0, _("Not valued"), s.bold)
     row += 1
     for item in valuation.not_valued:
         sheet.write(row, 0, f"• {item}")
@@ -595,7 +601,7 @@ def _data_basis(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperConte
                            int((register.state_share[mask] > 0).sum()), int((register.insured_share[mask] > 0).sum())])
     totals = [None, n, float(salary.sum()), float(pension.sum()), int((register.state_share > 0).sum()),
               int((register.insured_share > 0).sum())]
-    headers = ["Status", _("Persons"), _("Pensionable salary, total"), _("Pensions in payment, total (a year)"),
+    headers = [_("Status"), _("Persons"), _("Pensionable salary, total"), _("Pensions in payment, total (a year)"),
                _("Persons with a state share"), _("Persons with an insured share")]
     formats = [None, s.integer, s.kroner, s.kroner, s.integer, s.integer]
     amount_width = _amount_width([totals[2], totals[3]], 22)
@@ -609,7 +615,7 @@ def _data_basis(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperConte
     valued_rows = [[status_group(name), int(r["persons"]), r["pv_total"], r["state_part"], r["insured_part"],
                     r["liability"]] for name, r in by_status.iterrows() if name != "total"]
     total = by_status.loc["total"]
-    headers = ["Status", _("Persons"), _("Capital value, total"), _("Excluded: the state's share"),
+    headers = [_("Status"), _("Persons"), _("Capital value, total"), _("Excluded: the state's share"),
                _("Excluded: the insured part"), _("Liability (the kommune's share)")]
     formats = [None, s.integer, s.kroner, s.kroner, s.kroner, s.kroner]
     end = s.table(sheet, row + 1, headers, valued_rows, formats,
@@ -766,13 +772,13 @@ def _as_date(value) -> dt.date | None:
 def _persons(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperContext) -> None:
     columns = list(PERSON_HEADERS)
     inputs = list(INPUT_HEADERS)
-    headers = [PERSON_HEADERS[c] for c in columns] + [_(INPUT_HEADERS[c]) for c in inputs]
+    headers = [_(PERSON_HEADERS[c]) for c in columns] + [_(INPUT_HEADERS[c]) for c in inputs]
     frame = valuation.persons
     if len(frame) > PERSONS_SHEET_LIMIT:
         for column, text in enumerate(headers):
             sheet.write(0, column, text, s.header)
-        sheet.write(1, 0, f"Registeret har {danish_number(len(frame))} personer, mere end arket viser "
-                          f"({danish_number(PERSONS_SHEET_LIMIT)}); se {context.persons_file}.")
+        sheet.write(1, 0, _("The register has {count} persons, more than the sheet shows ({limit}); see {file}.").format(
+            count=danish_number(len(frame)), limit=danish_number(PERSONS_SHEET_LIMIT), file=context.persons_file))
         sheet.freeze_panes(1, 0)
         return
     formats = {c: (s.kroner if c in AMOUNT_FIELDS else None) for c in columns}
@@ -796,7 +802,8 @@ def _persons(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperContext)
                 sheet.write_string(row_index, column_index, str(value), cell_format)
     widths = []
     for column in columns:
-        width = _amount_width(data[column], 16) if column in AMOUNT_FIELDS else max(12, len(PERSON_HEADERS[column]) // 2 + 4)
+        width = (_amount_width(data[column], 16) if column in AMOUNT_FIELDS
+                 else max(12, max(len(word) for word in _(PERSON_HEADERS[column]).split()) + 3))
         if column in ("unit", "municipality", "person_id"):
             longest = max((len(str(v)) for v in data[column][:WIDTH_SAMPLE_ROWS]), default=8)
             width = max(width, min(MAX_NAME_COLUMN_WIDTH, longest + 2))
@@ -842,14 +849,15 @@ def _person_inputs(sheet, s: _Sheets, register, first_column: int, widths: list[
 
 def _payments(sheet, s: _Sheets, valuation: Valuation) -> None:
     flows = valuation.cashflows
-    headers = ["År"] + [status_group(name).capitalize() for name in STATUS_NAMES] + ["I alt", "Nutidsværdi"]
+    headers = ([_("Year")] + [status_group(name).capitalize() for name in STATUS_NAMES]
+               + [_("Total"), _("Present value")])
     rows = [[int(r["year"])] + [r[name] for name in STATUS_NAMES] + [r["total"], r["present_value"]]
             for _unused, r in flows.iterrows()]
     formats = [None] + [s.kroner] * (len(headers) - 1)
     sums = [float(sum(row[column] for row in rows)) for column in range(1, len(headers))]
     # the width of each column from its total, which is its largest figure: no ### in print
     end = s.table(sheet, 0, headers, rows, formats, [8] + [_amount_width([total], 18) for total in sums])
-    sheet.write(end, 0, "I alt", s.bold)
+    sheet.write(end, 0, _("Total"), s.bold)
     for column in range(1, len(headers)):
         letter = xlsxwriter.utility.xl_col_to_name(column)
         sheet.write_formula(end, column, f"=SUM({letter}2:{letter}{end})", s.kroner_bold, sums[column - 1])
@@ -858,9 +866,9 @@ def _payments(sheet, s: _Sheets, valuation: Valuation) -> None:
     for column, name in enumerate(STATUS_NAMES, start=1):
         chart.add_series({"name": [sheet.name, 0, column], "categories": [sheet.name, 1, 0, end - 1, 0],
                           "values": [sheet.name, 1, column, end - 1, column], "gap": 20})
-    chart.set_title({"name": "Forventede udbetalinger pr. år (kommunens andel)"})
+    chart.set_title({"name": _("Expected payments a year (the kommune's share)")})
     chart.set_y_axis({"name": "kr.", "num_format": "#,##0"})
-    chart.set_x_axis({"name": "År", "interval_unit": 10})
+    chart.set_x_axis({"name": _("Year"), "interval_unit": 10})
     chart.set_size({"width": 900, "height": 420})
     sheet.insert_chart(1, len(headers) + 1, chart)
 
@@ -876,18 +884,18 @@ def _curve(sheet, s: _Sheets, valuation: Valuation) -> None:
             for n in range(1, curve.max_maturity + 1)]
     sheet.write(0, 6, curve.name, s.bold)
     sheet.write(1, 6, curve.provenance.source)
-    sheet.write(2, 6, f"Parallelforskydning: {curve.shift_bp:g} bp")
-    end = s.table(sheet, 0, ["Løbetid (år)", "Nulkuponrente", "Diskonteringsfaktor", "Etårig terminsrente"], rows,
+    sheet.write(2, 6, _("Parallel shift: {bp} bp").format(bp=f"{curve.shift_bp:g}"))
+    end = s.table(sheet, 0, [_("Term (years)"), _("Spot rate"), _("Discount factor"), _("One-year forward rate")], rows,
                   [None, s.percent, s.factor, s.percent], [12, 16, 20, 20])
     sheet.freeze_panes(1, 0)
     chart = _chart(s.book, "line")
-    chart.add_series({"name": "Nulkuponrente", "categories": [sheet.name, 1, 0, end - 1, 0],
+    chart.add_series({"name": _("Spot rate"), "categories": [sheet.name, 1, 0, end - 1, 0],
                       "values": [sheet.name, 1, 1, end - 1, 1]})
-    chart.add_series({"name": "Etårig terminsrente", "categories": [sheet.name, 1, 0, end - 1, 0],
+    chart.add_series({"name": _("One-year forward rate"), "categories": [sheet.name, 1, 0, end - 1, 0],
                       "values": [sheet.name, 1, 3, end - 1, 3]})
     chart.set_title({"name": curve.name})
     chart.set_y_axis({"num_format": "0.0%"})
-    chart.set_x_axis({"name": "Løbetid (år)", "interval_unit": 10})
+    chart.set_x_axis({"name": _("Term (years)"), "interval_unit": 10})
     chart.set_size({"width": 800, "height": 400})
     sheet.insert_chart(4, 6, chart)
 
@@ -896,24 +904,27 @@ def _mortality(sheet, s: _Sheets, valuation: Valuation) -> None:
     mortality = valuation.assumptions.mortality
     described = mortality.describe()
     year = valuation.valuation_date.year + 1
-    sheet.write(0, 0, f"{described['name']}: benchmarkår {mortality.benchmark_year}", s.bold)
+    sheet.write(0, 0, _("{name}: benchmark year {year}").format(name=described["name"], year=mortality.benchmark_year),
+                s.bold)
     sheet.write(1, 0, described["mortality"]["text"], s.wrap)
-    sheet.write(2, 0, f"Faktorer: mænd {mortality.factor_men:g}, kvinder {mortality.factor_women:g}; "
-                      f"levetidsforbedringer {'med' if mortality.improvements else 'uden'}")
-    sheet.write(4, 0, f"Restlevetid (år), kalenderår {year}", s.bold)
+    sheet.write(2, 0, _("Factors: men {men}, women {women}; {improvements}").format(
+        men=f"{mortality.factor_men:g}", women=f"{mortality.factor_women:g}",
+        improvements=_("with longevity improvements") if mortality.improvements
+        else _("without longevity improvements")))
+    sheet.write(4, 0, _("Remaining lifetime (years), calendar year {year}").format(year=year), s.bold)
     rows = []
     for age in (60, 65, 67):
         rows.append([age] + [mortality.life_expectancy(sex, age, year, cohort) for sex in (SEX_MEN, SEX_WOMEN)
                              for cohort in (False, True)])
-    end = s.table(sheet, 5, ["Alder", "Mænd, periode", "Mænd, kohorte", "Kvinder, periode", "Kvinder, kohorte"],
+    end = s.table(sheet, 5, [_("Age"), _("Men, period"), _("Men, cohort"), _("Women, period"), _("Women, cohort")],
                   rows, [None] + [s.decimal3] * 4, [10, 16, 16, 18, 18])
     ages = np.arange(MAX_TABLE_AGE + 1)
     table_rows = [[int(age), mortality.mortality.values[SEX_MEN, age], mortality.mortality.values[SEX_WOMEN, age],
                    mortality.improvement.values[SEX_MEN, age], mortality.improvement.values[SEX_WOMEN, age]]
                   for age in ages]
-    sheet.write(end + 1, 0, "Benchmarktabellerne (før faktorer)", s.bold)
-    s.table(sheet, end + 2, ["Alder", "Dødsintensitet, mænd", "Dødsintensitet, kvinder",
-                             "Levetidsforbedring, mænd", "Levetidsforbedring, kvinder"],
+    sheet.write(end + 1, 0, _("The benchmark tables (before factors)"), s.bold)
+    s.table(sheet, end + 2, [_("Age"), _("Mortality intensity, men"), _("Mortality intensity, women"),
+                             _("Longevity improvement, men"), _("Longevity improvement, women")],
             table_rows, [None, s.factor, s.factor, s.fraction, s.fraction], [10, 20, 22, 24, 26])
     sheet.freeze_panes(6, 0)
 
@@ -962,11 +973,11 @@ def write_rollforward_workpaper(path: Path, rollforward, journal: Journal | None
     actuarial recalculation was."""
     context = WorkpaperContext(run_id=run_id, kind="Fremskrivning (ikke aktuarmæssig genberegning)")
     workbook = xlsxwriter.Workbook(str(path))
-    workbook.set_properties({"title": context.title, "comments": f"Fremskrivning {run_id}",
+    workbook.set_properties({"title": _(context.title), "comments": f"Fremskrivning {run_id}",
                              "created": dt.datetime.combine(rollforward.to_date, dt.time())})
     s = _Sheets(workbook)
     sheet = workbook.add_worksheet("Fremskrivning")
-    sheet.write(0, 0, f"{context.title} pr. {danish_date(rollforward.to_date)}: FREMSKRIVNING", s.title)
+    sheet.write(0, 0, f"{_(context.title)} pr. {danish_date(rollforward.to_date)}: FREMSKRIVNING", s.title)
     sheet.write(1, 0, "Dette er en fremskrivning af den seneste opgørelse, ikke en aktuarmæssig genberegning.",
                 s.warning)
     sheet.write(2, 0, f"Seneste aktuarmæssige genberegning: {danish_date(rollforward.last_recalculation)}")
