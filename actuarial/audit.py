@@ -85,7 +85,10 @@ def _persons_problems(folder: Path, manifest: dict) -> list[Problem]:
     if name.endswith(".parquet"):
         liabilities = pd.read_parquet(path, columns=["liability"])["liability"]
     else:
-        liabilities = read_output_csv(path, usecols=["liability"])["liability"]
+        from tjenestemandspension.actuarial.headers import header_in_every_language
+
+        names = header_in_every_language("liability")  # persons.csv in the language it was written in
+        liabilities = read_output_csv(path, usecols=lambda column: column in names).iloc[:, 0]
     persons = manifest["totals"].get("persons")
     problems = []
     if persons is not None and len(liabilities) != persons:
@@ -98,8 +101,11 @@ def _persons_problems(folder: Path, manifest: dict) -> list[Problem]:
 
 def _workpaper_problems(folder: Path, manifest: dict) -> list[Problem]:
     """The working paper's liability (the figure beside WORKPAPER_LIABILITY_LABEL) against the total."""
+    from tjenestemandspension import i18n
     from tjenestemandspension.actuarial.workpaper import WORKPAPER_LIABILITY_LABEL
     import openpyxl
+
+    labels = {i18n.catalogue(language).gettext(WORKPAPER_LIABILITY_LABEL) for language in i18n.LANGUAGES}
 
     path = folder / "valuation.xlsx"
     total = manifest.get("totals", {}).get("liability")
@@ -110,7 +116,7 @@ def _workpaper_problems(folder: Path, manifest: dict) -> list[Problem]:
         shown = None
         for sheet in book.worksheets:
             for row in sheet.iter_rows(values_only=True):
-                if row and isinstance(row[0], str) and row[0].strip() == WORKPAPER_LIABILITY_LABEL:
+                if row and isinstance(row[0], str) and row[0].strip() in labels:
                     shown = next((v for v in row[1:] if isinstance(v, (int, float))), None)
                     break
             if shown is not None:
@@ -118,7 +124,7 @@ def _workpaper_problems(folder: Path, manifest: dict) -> list[Problem]:
     finally:
         book.close()
     if shown is None:
-        return [Problem(file=str(path), expected=f"shows no '{WORKPAPER_LIABILITY_LABEL}' figure to check")]
+        return [Problem(file=str(path), expected=f"shows no '{i18n._(WORKPAPER_LIABILITY_LABEL)}' figure to check")]
     if to_ore(float(shown)) != to_ore(float(total)):
         return [Problem(file=str(path), expected=(
             f"shows the liability {to_ore(float(shown))}, but the total is {to_ore(float(total))}"))]
@@ -190,9 +196,17 @@ def rerun_folder(folder: str | Path, pseudonym_key: str | None = None) -> int:
     run = run_valuation(inputs["register"], basis=basis, booked=None if booked is None else Decimal(booked),
                         reading=reading, columns_file=inputs.get("columns"), pseudonymized=pseudonyms is not None)
     scratch = Path(tempfile.mkdtemp(prefix=".tjp-rerun-"))
+    from tjenestemandspension import i18n
+
+    shown_in = i18n.language()
     try:
-        write_run_files(run, scratch, persons_format=command.get("persons_format", "auto"), pseudonyms=pseudonyms,
-                        extra_manifest={"command": command})
+        # the outputs in the language the run wrote them in (headers, status words, working paper)
+        i18n.set_language(command.get("language") if command.get("language") in i18n.LANGUAGES else None)
+        try:
+            write_run_files(run, scratch, persons_format=command.get("persons_format", "auto"),
+                            pseudonyms=pseudonyms, extra_manifest={"command": command})
+        finally:
+            i18n.set_language(shown_in)
         problems = []
         names = sorted(manifest["outputs"])
         for name in names:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tjenestemandspension.actuarial.register import STATUS_DANISH_SINGULAR, STATUS_NAMES
+from tjenestemandspension.actuarial.register import STATUS_NAMES, status_value
 from tjenestemandspension.danish import danish_number
 
-SINGULAR = dict(zip(STATUS_NAMES, STATUS_DANISH_SINGULAR))
+
+def _status(name: str) -> str:
+    return status_value(name) if name in STATUS_NAMES else name
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,7 @@ def _reason(row: pd.Series, basis_differs: bool) -> str:
         return "afgået"
     reasons = []
     if row["status_a"] != row["status_b"]:
-        reasons.append(f"status {SINGULAR.get(row['status_a'], row['status_a'])} → "
-                       f"{SINGULAR.get(row['status_b'], row['status_b'])}")
+        reasons.append(f"status {_status(row['status_a'])} → {_status(row['status_b'])}")
     if not pd.isna(row["service_a"]) and not pd.isna(row["service_b"]) and row["service_a"] != row["service_b"]:
         reasons.append(f"pensionsår {row['service_a']:g} → {row['service_b']:g}")
     if not pd.isna(row.get("salary_a")) and not pd.isna(row.get("salary_b")) and row["salary_a"] != row["salary_b"]:

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from tjenestemandspension.danish import compact_amount_text, danish_date, format_kroner, parse_amount
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.i18n import N_, _
 from tjenestemandspension.rounding import to_ore
 
 LIABILITY_ACCOUNT = ("9.72.90.001", "9.72.90", "001")
@@ -44,12 +45,13 @@ def parse_booked(text: str | float | Decimal, option: str = "--booked", grouping
     Accepts 1234567.89, -1.234.567,89 and -1234567,89. A positive amount is refused with
     the sign convention explained.
     """
-    amount = parse_amount(text, option, expected="expected an amount in kroner, e.g. -123456789,50")
+    amount = parse_amount(text, option, expected=N_("expected an amount in kroner, e.g. -123456789,50"))
     if amount > 0:
         raise InputError([Problem(
             file=option, value=compact_amount_text(text),
-            expected=f"expected the balance of {GROUPINGS[grouping][0][0]} as it stands in the ledger: a liability is a credit, "
-                     f"so the balance is negative (e.g. -{amount}); a positive balance would be a debit")])
+            expected=_("expected the balance of {account} as it stands in the ledger: a liability is a credit, "
+                       "so the balance is negative (e.g. -{amount}); a positive balance would be a debit").format(
+                           account=GROUPINGS[grouping][0][0], amount=amount))])
     return to_ore(amount)
 
 

@@ -31,6 +31,7 @@ from tjenestemandspension.actuarial.register import (
     STATUS_SPOUSE,
     UNKNOWN,
     Register,
+    status_value,
 )
 from tjenestemandspension.actuarial.table_reading import RawTable, ReadOptions, read_table
 from tjenestemandspension.actuarial.table_validation import (
@@ -53,6 +54,7 @@ from tjenestemandspension.actuarial.table_validation import (
     years_before,
 )
 from tjenestemandspension.errors import InputError
+from tjenestemandspension.i18n import N_, _
 from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN
 
 MEMBER_COLUMNS = ColumnSet(
@@ -106,11 +108,12 @@ MIN_HIRE_AGE = 14  # years: no one is hired younger
 PENSION_AGE_RANGE = (50.0, 80.0)
 MAX_AMOUNT = 10_000_000.0  # kr. a year: more is a typing or unit error (øre?), not a salary or pension
 SHARE_TOLERANCE = 1e-12  # state_share + insured_share may exceed 1 by rounding only
-STATUS_EXPECTED = ("one of active, deferred, retired, spouse, child (or aktiv, fraflyttet, "
-                   "opsat, pensioneret, ægtefælle, efterlevende, barn)")
-SEX_EXPECTED = "expected M or K (F is accepted for women)"
-_GROUPED_HINT = ("; a point before three digits is a thousands separator in this file: write decimals "
-                 "with a comma")
+STATUS_EXPECTED = N_("expected one of active, deferred, retired, spouse, child (or aktiv, fraflyttet, "
+                     "opsat, pensioneret, ægtefælle, efterlevende, barn)")
+SEX_EXPECTED = N_("expected M or K (F is accepted for women)")
+SEX_OR_EMPTY = N_("expected M or K (F is accepted for women), or empty")
+_GROUPED_HINT = N_("; a point before three digits is a thousands separator in this file: write decimals "
+                   "with a comma")
 
 
 @dataclass(frozen=True)
@@ -132,13 +135,13 @@ class OptionalColumn:
 
 OPTIONAL_COLUMNS = (
     OptionalColumn("hire_date", "date",
-                   future="expected a hire date on or before the valuation date {date}",
-                   before_birth="expected a hire date after the birth date", min_age=MIN_HIRE_AGE),
+                   future=N_("expected a hire date on or before the valuation date {date}"),
+                   before_birth=N_("expected a hire date after the birth date"), min_age=MIN_HIRE_AGE),
     OptionalColumn("married", "code", BOOL_WORDS,
-                   unreadable="expected true or false (ja/nej), or empty to use the basis probability"),
-    OptionalColumn("spouse_birth_date", "date", future="expected a birth date before the valuation date {date}",
+                   unreadable=N_("expected true or false (ja/nej), or empty to use the basis probability")),
+    OptionalColumn("spouse_birth_date", "date", future=N_("expected a birth date before the valuation date {date}"),
                    valuation_date_allowed=False, max_age=MAX_AGE),
-    OptionalColumn("spouse_sex", "code", SEX_WORDS, unreadable=f"{SEX_EXPECTED}, or empty"),
+    OptionalColumn("spouse_sex", "code", SEX_WORDS, unreadable=SEX_OR_EMPTY),
 )
 
 
@@ -198,7 +201,7 @@ def _header(table: RawTable) -> tuple[dict[str, str], list[str]]:
     if problems:
         raise InputError(problems)
     if len(table.frame) == 0:
-        raise InputError.single("has a header but no persons", file=table.source)
+        raise InputError.single(_("has a header but no persons"), file=table.source)
     return header_names, ignored
 
 
@@ -251,7 +254,7 @@ class _Validation:
             return np.full(self.n, np.nan), np.ones(self.n, dtype=bool)
         values, empty, unreadable, self.grouped[canonical] = numbers(series, self.danish_numbers)
         ambiguous = unreadable & self.grouped[canonical]  # 120,840 in a comma file: 120840 or 120.84?
-        self.collect.rows(canonical, unreadable & ~ambiguous, lambda: text(series), "expected a number")
+        self.collect.rows(canonical, unreadable & ~ambiguous, lambda: text(series), _("expected a number"))
         self.collect.rows(canonical, ambiguous, lambda: text(series), AMBIGUOUS_COMMA)
         return values, empty
 
@@ -267,22 +270,23 @@ class _Validation:
         values = text(self.column(canonical))
         hinted = mask & self.grouped.get(canonical, np.zeros(self.n, dtype=bool))
         self.collect.rows(canonical, mask & ~hinted, values, expected)
-        self.collect.rows(canonical, hinted, values, expected + _GROUPED_HINT)
+        self.collect.rows(canonical, hinted, values, _(expected) + _(_GROUPED_HINT))
 
     def require(self, canonical: str, status: np.ndarray, empty: np.ndarray) -> None:
         """The column, and a value in it, for the statuses that need it."""
         statuses = REQUIRED_BY_STATUS[canonical]
         needs = np.isin(status, statuses)
-        names = " or ".join(STATUS_NAMES[s] for s in statuses)
+        names = _(" or ").join(status_value(STATUS_NAMES[s]) for s in statuses)
         if canonical not in self.header_names:
             if np.any(needs):
                 self.collect.add(canonical, None, None,
-                                 f"required column missing: needed for status {names} "
-                                 f"(rows {self.collect.row_list(np.flatnonzero(needs))}); accepted names: "
-                                 f"{', '.join((canonical, *MEMBER_COLUMNS.aliases[canonical]))}"
-                                 f"{unrecognised_hint(self.ignored, canonical)}")
+                                 _("required column missing: needed for status {names} (rows {rows})").format(
+                                     names=names, rows=self.collect.row_list(np.flatnonzero(needs)))
+                                 + _("; accepted names: {names}").format(
+                                     names=", ".join((canonical, *MEMBER_COLUMNS.aliases[canonical])))
+                                 + unrecognised_hint(self.ignored, canonical))
             return
-        self.collect.rows(canonical, needs & empty, None, f"expected a value for status {names}")
+        self.collect.rows(canonical, needs & empty, None, _("expected a value for status {names}").format(names=names))
 
 
 def _identity(check: _Validation) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
@@ -291,28 +295,31 @@ def _identity(check: _Validation) -> tuple[pd.Series, np.ndarray, np.ndarray, np
     person_id = ids(check.column("person_id"), "person_id", collect)
     collect.row_ids = person_id
     empty_id = (person_id == "").to_numpy()
-    collect.rows("person_id", empty_id, None, "expected a person id")
+    collect.rows("person_id", empty_id, None, _("expected a person id"))
     duplicated = person_id.duplicated(keep="first").to_numpy() & ~empty_id
     if np.any(duplicated):
         first_index = pd.Series(np.arange(check.n)).groupby(person_id.to_numpy()).transform("min").to_numpy()
         for index in np.flatnonzero(duplicated):
             collect.add("person_id", int(index), person_id.iloc[index],
-                        f"expected a unique person_id; also on row {collect.row_number(first_index[index])}")
+                        _("expected a unique person_id; also on row {row}").format(
+                            row=collect.row_number(first_index[index])))
 
     status, bad_status = codes(check.column("status"), STATUS_WORDS, UNKNOWN)
     empty_status = (status == UNKNOWN) & ~bad_status
     collect.rows("status", bad_status | empty_status, lambda: text(check.column("status")),
-                 f"expected {STATUS_EXPECTED}")
+                 STATUS_EXPECTED)
 
-    sex, _ = codes(check.column("sex"), SEX_WORDS, UNKNOWN)
+    sex, _unused = codes(check.column("sex"), SEX_WORDS, UNKNOWN)
     collect.rows("sex", (sex == UNKNOWN), lambda: text(check.column("sex")), SEX_EXPECTED)
 
     birth_date, empty_birth = dates(check.column("birth_date"), "birth_date", collect)
-    collect.rows("birth_date", empty_birth, None, "expected a birth date")
+    collect.rows("birth_date", empty_birth, None, _("expected a birth date"))
     collect.rows("birth_date", birth_date >= check.v_day, lambda: birth_date.astype(str),
-                 f"expected a birth date before the valuation date {check.valuation_date.isoformat()}")
+                 _("expected a birth date before the valuation date {date}").format(
+                     date=check.valuation_date.isoformat()))
     collect.rows("birth_date", birth_date < years_before(check.valuation_date, MAX_AGE),
-                 lambda: birth_date.astype(str), f"expected an age of at most {MAX_AGE} at the valuation date")
+                 lambda: birth_date.astype(str),
+                 _("expected an age of at most {age} at the valuation date").format(age=MAX_AGE))
     return person_id, status, sex, birth_date
 
 
@@ -324,42 +331,47 @@ def _amounts(check: _Validation, status: np.ndarray) -> dict[str, np.ndarray]:
     check.require("service_years", status, empty_service)
     low, high = SERVICE_RANGE
     check.out_of_range("service_years", (service < low) | (service > high), service,
-                       f"expected service between {low:g} and {high:g} years")
+                       _("expected service between {low} and {high} years").format(low=f"{low:g}", high=f"{high:g}"))
 
     salary, empty_salary = check.numbers("pensionable_salary")
     check.require("pensionable_salary", status, empty_salary)
-    most = f"at most {MAX_AMOUNT / 1e6:g} million kr. a year"
-    collect.rows("pensionable_salary", salary < 0, check.typed("pensionable_salary"), "expected a salary of at least 0")
-    check.out_of_range("pensionable_salary", salary > MAX_AMOUNT, salary, f"expected a salary of {most}")
+    millions = f"{MAX_AMOUNT / 1e6:g}"
+    salary_most = _("expected a salary of at most {millions} million kr. a year").format(millions=millions)
+    collect.rows("pensionable_salary", salary < 0, check.typed("pensionable_salary"),
+                 _("expected a salary of at least 0"))
+    check.out_of_range("pensionable_salary", salary > MAX_AMOUNT, salary, salary_most)
 
-    projected, _ = check.numbers("projected_salary")
-    collect.rows("projected_salary", projected < 0, check.typed("projected_salary"), "expected a salary of at least 0")
-    check.out_of_range("projected_salary", projected > MAX_AMOUNT, projected, f"expected a salary of {most}")
+    projected, _unused = check.numbers("projected_salary")
+    collect.rows("projected_salary", projected < 0, check.typed("projected_salary"),
+                 _("expected a salary of at least 0"))
+    check.out_of_range("projected_salary", projected > MAX_AMOUNT, projected, salary_most)
 
     pension, empty_pension = check.numbers("annual_pension")
     check.require("annual_pension", status, empty_pension)
-    collect.rows("annual_pension", pension < 0, check.typed("annual_pension"), "expected a pension of at least 0")
-    check.out_of_range("annual_pension", pension > MAX_AMOUNT, pension, f"expected a pension of {most}")
+    collect.rows("annual_pension", pension < 0, check.typed("annual_pension"), _("expected a pension of at least 0"))
+    check.out_of_range("annual_pension", pension > MAX_AMOUNT, pension,
+                       _("expected a pension of at most {millions} million kr. a year").format(millions=millions))
 
-    pension_age, _ = check.numbers("pension_age")
+    pension_age, _unused = check.numbers("pension_age")
     low, high = PENSION_AGE_RANGE
     check.out_of_range("pension_age", (pension_age < low) | (pension_age > high), pension_age,
-                       f"expected a pension age between {low:g} and {high:g} years")
+                       _("expected a pension age between {low} and {high} years").format(low=f"{low:g}",
+                                                                                           high=f"{high:g}"))
 
     fraction, empty_fraction = check.numbers("employment_fraction")
     check.out_of_range("employment_fraction", (fraction <= 0) | (fraction > 1), fraction,
-                       "expected an employment fraction above 0 and at most 1")
+                       _("expected an employment fraction above 0 and at most 1"))
 
     shares = {}
     for canonical in ("state_share", "insured_share"):
         values, empty = check.numbers(canonical)
-        check.out_of_range(canonical, (values < 0) | (values > 1), values, "expected a fraction from 0 to 1")
+        check.out_of_range(canonical, (values < 0) | (values > 1), values, _("expected a fraction from 0 to 1"))
         shares[canonical] = np.where(empty, 0.0, values)
     total_share = shares["state_share"] + shares["insured_share"]
     over = (total_share > 1 + SHARE_TOLERANCE) & (shares["state_share"] <= 1) & (shares["insured_share"] <= 1)
     for index in np.flatnonzero(over):
         collect.add("insured_share", int(index), float(total_share[index]),
-                    "expected state_share + insured_share at most 1")
+                    _("expected state_share + insured_share at most 1"))
     return {"service_years": service, "pensionable_salary": salary, "projected_salary": projected,
             "annual_pension": pension, "pension_age": pension_age,
             "employment_fraction": np.where(empty_fraction, 1.0, fraction), **shares}
@@ -407,10 +419,10 @@ def _optional(check: _Validation, column: OptionalColumn, birth_date: np.ndarray
     if column.kind == "date":
         if column.name not in check.header_names:
             return np.full(check.n, np.datetime64("NaT"), dtype="datetime64[D]")
-        values, _ = dates(check.column(column.name), column.name, collect)
+        values, _unused = dates(check.column(column.name), column.name, collect)
         future = values > check.v_day if column.valuation_date_allowed else values >= check.v_day
         collect.rows(column.name, future, lambda: values.astype(str),
-                     column.future.format(date=check.valuation_date.isoformat()))
+                     _(column.future).format(date=check.valuation_date.isoformat()))
         if column.before_birth:
             collect.rows(column.name, values < birth_date, lambda: values.astype(str), column.before_birth)
         if column.min_age:

@@ -31,12 +31,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from tjenestemandspension.actuarial.headers import for_people, header
 from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, Journal
 from tjenestemandspension.actuarial.manifest import MANIFEST, journal_summary, manifest, write_manifest
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
 from tjenestemandspension.actuarial.results import AMOUNT_COLUMNS, EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
 from tjenestemandspension.danish import danish_date, kroner_text
 from tjenestemandspension.errors import InputError, Problem, one_line
+from tjenestemandspension.i18n import N_
 from tjenestemandspension.rounding import to_ore
 from tjenestemandspension.textfiles import write_csv
 
@@ -50,8 +52,15 @@ def amount_decimals(frame: pd.DataFrame, amounts) -> dict[str, int]:
     return {name: PER_ROW_DECIMALS for name in amounts if name in frame.columns}
 
 
+def write_csv_for_people(frame: pd.DataFrame, path: Path, amounts) -> None:
+    """A per-row CSV with its headers and status values in the reader's language
+    (headers.py), the `amounts` with six fixed decimals."""
+    decimals = amount_decimals(frame, amounts)
+    write_csv(for_people(frame), path, {header(name): places for name, places in decimals.items()})
+
+
 def write_cashflows(frame: pd.DataFrame, path: Path) -> None:
-    write_csv(frame, path, amount_decimals(frame, [c for c in frame.columns if c not in CASHFLOW_AMOUNTS_EXCEPT]))
+    write_csv_for_people(frame, path, [c for c in frame.columns if c not in CASHFLOW_AMOUNTS_EXCEPT])
 
 
 def ore_texts(frame: pd.DataFrame, columns) -> pd.DataFrame:
@@ -161,11 +170,11 @@ def _check_target(target: Path, force: bool, protected: tuple[Path, ...], force_
             raise _problem(target, f"holds an input of this run ({Path(path).name}); expected a folder of its "
                                    "own for the results, which --force could replace")
     if target.exists() and not target.is_dir():
-        raise _problem(target, "is a file; expected a folder for the results")
+        raise _problem(target, N_("is a file; expected a folder for the results"))
     if target.is_dir() and any(target.iterdir()):
         if not force:
-            raise _problem(target, "the output folder exists and is not empty; choose another with --out, or "
-                                   "replace it with --force")
+            raise _problem(target, N_("the output folder exists and is not empty; choose another with --out, "
+                                      "or replace it with --force"))
         if not force_foreign and not is_tjp_folder(target):
             raise _problem(target, "is not the output folder of a tjp run (no tjp manifest.json), so --force does "
                                    "not replace it; choose another --out, or add --force-foreign to delete its "
@@ -422,16 +431,17 @@ def write_persons(frame: pd.DataFrame, path: Path) -> None:
     if path.suffix == ".parquet":
         # status as text, so the file reads the same without pandas' categories
         frame.assign(status=frame["status"].astype(str)).to_parquet(path, index=False, compression="zstd")
-    else:
-        write_csv(frame, path, amount_decimals(frame, PERSON_AMOUNTS))
+    else:  # for people: headers and status values in their language (headers.py)
+        write_csv_for_people(frame, path, PERSON_AMOUNTS)
 
 
 def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, sensitivities=None,
                     extra_manifest: dict | None = None, persons_format: str = "auto",
-                    pseudonyms: Pseudonyms | None = None, work_injuries=None) -> None:
+                    pseudonyms: Pseudonyms | None = None, work_injuries=None, prior: dict | None = None) -> None:
     """Every result of a run, written into an existing (staging) folder; `work_injuries`:
-    a grouping-003 run beside it (its files, its journal pair in journal.csv, its sheets)."""
-    from tjenestemandspension.actuarial.workpaper import WorkpaperContext, write_workpaper
+    a grouping-003 run beside it (its files, its journal pair in journal.csv, its sheets);
+    `prior`: the manifest of last year's run (`tjp value --prior`), shown beside this year's figures."""
+    from tjenestemandspension.actuarial.workpaper import PriorYear, WorkpaperContext, write_workpaper
 
     valuation = run.valuation
     persons = persons_frame(valuation)
@@ -461,13 +471,16 @@ def write_run_files(run, folder: Path, kind: str = "valuation", analysis=None, s
     register_name = next((Path(f.path).name for f in run.inputs if f.role == "register"), "")
     write_workpaper(folder / "valuation.xlsx", valuation, run.journal,
                     WorkpaperContext(run_id=run.run_id, register_name=register_name, persons_file=persons_name,
-                                     findings=tuple(getattr(run, "findings", ()))),
+                                     findings=tuple(getattr(run, "findings", ())),
+                                     prior=None if prior is None else PriorYear.from_manifest(prior)),
                     analysis=analysis, sensitivities=sensitivities, work_injuries=work_injuries)
     content = valuation_manifest(run, kind)
     if work_injuries is not None:
         from tjenestemandspension.actuarial.work_injury.injury_run import work_injury_summary
 
         content["work_injury"] = work_injury_summary(work_injuries)
+    if prior is not None:
+        content["prior_run_id"] = prior["run_id"]
     content["persons_file"] = persons_name
     content["pseudonymized"] = None if pseudonyms is None else pseudonyms.describe()
     content.update(extra_manifest or {})

@@ -12,10 +12,26 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from tjenestemandspension.i18n import N_, _
+
 STATUS_ACTIVE, STATUS_DEFERRED, STATUS_RETIRED, STATUS_SPOUSE, STATUS_CHILD = range(5)
 STATUS_NAMES = ("active", "deferred", "retired", "spouse", "child")
 STATUS_DANISH = ("aktive", "fraflyttede", "pensionerede", "ægtefæller", "børn")  # groups
 STATUS_DANISH_SINGULAR = ("aktiv", "fraflyttet", "pensioneret", "ægtefælle", "barn")  # one person
+# the one place of the status words people read (msgids; Danish in the catalogue):
+STATUS_GROUP_TEXTS = (N_("actives"), N_("deferred members"), N_("pensioners"), N_("surviving spouses"),
+                      N_("children"))  # a group of persons: headings and totals
+STATUS_VALUE_TEXTS = (N_("active"), N_("deferred"), N_("retired"), N_("spouse"), N_("child"))  # one person
+
+
+def status_group(name: str) -> str:
+    """'active' → 'aktive' (in English: 'actives'), for headings and totals."""
+    return _(STATUS_GROUP_TEXTS[STATUS_NAMES.index(name)])
+
+
+def status_value(name: str) -> str:
+    """'active' → 'aktiv' (in English: 'active'): one person's status as people read it."""
+    return _(STATUS_VALUE_TEXTS[STATUS_NAMES.index(name)])
 UNKNOWN = -1  # `married` and `spouse_sex` when the register does not say
 STATE_COLUMNS = ("state_takeover_age", "state_cap_salary", "state_cap_pension")  # §9.3
 

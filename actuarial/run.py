@@ -141,12 +141,14 @@ def run_valuation(register_path: str | Path, basis_path: str | Path | None = Non
                   overrides: Iterable[str] = (), booked: Decimal | None = None,
                   phase: Phase | None = None, basis: Basis | None = None,
                   table: RawTable | None = None, pseudonymized: bool = False,
-                  reading: ReadOptions | None = None, columns_file: str | Path | None = None) -> Run:
+                  reading: ReadOptions | None = None, columns_file: str | Path | None = None,
+                  prior_run_id: str | None = None) -> Run:
     """Read, validate and value; `phase` (optional) reports progress by phase; `table`:
     the register file already read (not yet validated); `pseudonymized`: whether the
     outputs will carry pseudonyms (then person ids like CPR numbers need no hint); `reading`:
     how the register is read (reading_options; by default the basis' [columns]), from
-    `columns_file` among others, which is an input of the run."""
+    `columns_file` among others, which is an input of the run; `prior_run_id`: last year's
+    run shown beside this one (`--prior`), part of the run id since the working paper shows it."""
     step = phase or (lambda _name: nullcontext())
     with step("basis"):
         if basis is None:
@@ -161,7 +163,8 @@ def run_valuation(register_path: str | Path, basis_path: str | Path | None = Non
     with step("valuation"):
         valuation = value(register, assumptions)
     inputs = input_files(basis, register_path, table.sha256, columns_file)
-    identity = valuation_run_id(inputs, basis, booked, reading=reading)
+    identity = valuation_run_id(inputs, basis, booked, reading=reading,
+                                extra="" if prior_run_id is None else f"prior:{prior_run_id}")
     journal = None
     if booked is not None:
         journal = make_journal(basis.valuation_date, valuation.total_liability, booked, reference=identity)

@@ -18,9 +18,11 @@ import pandas as pd
 
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.basis_files import load_basis
+from tjenestemandspension.actuarial.headers import canonical, text_columns
 from tjenestemandspension.actuarial.manifest import MANIFEST, sha256_file
 from tjenestemandspension.actuarial.table_validation import mask_cpr, printable
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.i18n import N_
 from tjenestemandspension.textfiles import read_output_csv, read_regular_file
 
 
@@ -74,17 +76,18 @@ class RunFolder:
         if name.endswith(".parquet"):
             frame = pd.read_parquet(self.folder / name)
         else:
-            frame = read_output_csv(self.folder / name, dtype={"person_id": str, "unit": str, "municipality": str})
+            frame = canonical(read_output_csv(self.folder / name,
+                                              dtype=text_columns(("person_id", "unit", "municipality"))))
         return frame.set_index("person_id")
 
 
 def read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not folder.is_dir():
-        raise InputError([Problem(file=str(folder), expected="expected the output folder of a tjp run")])
+        raise InputError([Problem(file=str(folder), expected=N_("expected the output folder of a tjp run"))])
     if not path.is_file():
-        raise InputError([Problem(file=str(folder), expected="is not the output folder of a tjp run "
-                                                             "(no manifest.json)")])
+        raise InputError([Problem(file=str(folder), expected=N_("is not the output folder of a tjp run "
+                                                                "(no manifest.json)"))])
     try:
         manifest = json.loads(read_regular_file(path, "a tjp manifest").decode("utf-8"))
     except RecursionError:
@@ -126,10 +129,10 @@ def output_problems(folder: Path, manifest: dict, strict: bool = False) -> list[
         if path.is_symlink() or (path.parent != folder and path.parent.is_symlink()):
             problems.append(Problem(file=str(path), expected="is a symbolic link; a tjp folder holds its own files"))
         elif not path.is_file():
-            problems.append(Problem(file=str(path), expected="is missing: the folder is not complete"))
+            problems.append(Problem(file=str(path), expected=N_("is missing: the folder is not complete")))
         elif sha256_file(path) != expected:
-            problems.append(Problem(file=str(path), expected="was changed after the run (its sha256 differs from "
-                                                             "manifest.json)"))
+            problems.append(Problem(file=str(path), expected=N_("was changed after the run (its sha256 differs from "
+                                                                "manifest.json)")))
     if strict:
         known = set(manifest["outputs"]) | {MANIFEST}
         subfolders = {name.split("/")[0] for name in manifest["outputs"] if "/" in name}

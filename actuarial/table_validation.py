@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tjenestemandspension.errors import Problem
+from tjenestemandspension.i18n import _
 
 FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1
 UNREADABLE_CODE = -2  # `codes`: a word the column does not know (-1, UNKNOWN, is an empty cell)
@@ -215,8 +216,8 @@ def match_header(names: list[str], columns: ColumnSet, source: str, header_row: 
         elif canonical in header_names:
             problems.append(Problem(
                 file=source, column=printable(name),
-                expected=f"the column {canonical} is given twice ('{printable(header_names[canonical])}' "
-                         f"and '{printable(name)}')"))
+                expected=_("the column {column} is given twice ('{first}' and '{second}')").format(
+                    column=canonical, first=printable(header_names[canonical]), second=printable(name))))
         else:
             header_names[canonical] = str(name)
     missing = [canonical for canonical in columns.required if canonical not in header_names]
@@ -224,10 +225,10 @@ def match_header(names: list[str], columns: ColumnSet, source: str, header_row: 
         problems.insert(0, Problem(file=source, row=header_row, expected=_header_hint(names, sheets, columns)))
     for canonical in missing:
         aliases = columns.aliases[canonical]
-        also = f" (also accepted: {', '.join(aliases)})" if aliases else ""
+        also = _(" (also accepted: {aliases})").format(aliases=", ".join(aliases)) if aliases else ""
         hint = "" if len(missing) == len(columns.required) else unrecognised_hint(ignored, canonical,
                                                                                  columns.mappable)
-        problems.append(Problem(file=source, column=canonical, expected=f"required column missing{also}{hint}"))
+        problems.append(Problem(file=source, column=canonical, expected=_("required column missing") + also + hint))
     return header_names, ignored, problems
 
 
@@ -328,7 +329,7 @@ class Collector:
         show = True
         if looks_like_cpr(value):
             show = False  # never echo what looks like a CPR number
-            expected += " (the value looks like a CPR number and is not shown)"
+            expected = _(expected) + _(" (the value looks like a CPR number and is not shown)")
         if isinstance(value, str) and value == "":
             shown = None
             show = False
@@ -476,7 +477,7 @@ def dates(series: pd.Series, canonical: str, collect: Collector) -> tuple[np.nda
     if chosen is None:
         for index in present:
             collect.add(canonical, int(index), texts.iloc[index],
-                        "expected a date as YYYY-MM-DD or DD-MM-YYYY")
+                        _("expected a date as YYYY-MM-DD or DD-MM-YYYY"))
         return result, empty
     pattern, strformat, name = chosen
     cleaned = texts.str.replace(_ISO_TIME_PART, r"\1", regex=True) if strformat == "%Y-%m-%d" else texts
@@ -488,11 +489,12 @@ def dates(series: pd.Series, canonical: str, collect: Collector) -> tuple[np.nda
         for index in np.flatnonzero(bad):
             value = texts.iloc[index]
             if pattern.match(value) and _is_calendar_date(value, strformat):
-                expected = "expected a date in the years 1678 to 2261"  # what numpy's calendar holds
+                expected = _("expected a date in the years 1678 to 2261")  # what numpy's calendar holds
             elif pattern.match(value):
-                expected = f"expected a valid calendar date ({name})"
+                expected = _("expected a valid calendar date ({format})").format(format=name)
             else:
-                expected = f"expected a date in the column's format {name} (as in row {first_row})"
+                expected = _("expected a date in the column's format {format} (as in row {row})").format(
+                    format=name, row=first_row)
             collect.add(canonical, int(index), value, expected)
     return values, empty
 

@@ -21,6 +21,7 @@ from typing import TypeVar
 import typer
 
 from tjenestemandspension.errors import InputError, one_line
+from tjenestemandspension.i18n import _
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -29,6 +30,11 @@ FORCE_FOREIGN_HELP = ("With --force: replace even a non-empty folder that is not
                       "(its files are deleted).")
 
 F = TypeVar("F", bound=Callable[..., object])
+
+
+def problem_line(problem: object) -> str:
+    """One problem as the console shows it: `error: <file, row, column …>: <what was expected>`."""
+    return _("error: {problem}").format(problem=problem)
 
 
 def report_errors(func: F) -> F:
@@ -46,10 +52,10 @@ def report_errors(func: F) -> F:
             raise
         except InputError as error:
             for problem in error.problems:
-                typer.echo(f"error: {problem}", err=True)
+                typer.echo(problem_line(problem), err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
+            typer.echo(_("interrupted"), err=True)
             raise typer.Exit(130) from None
         except Terminated as stop:
             typer.echo(f"stopped by signal {signal.Signals(stop.signum).name}; nothing was written", err=True)
@@ -61,11 +67,8 @@ def report_errors(func: F) -> F:
         except Exception as error:  # noqa: BLE001 - the last line of defence
             if os.environ.get("TJP_DEBUG"):
                 traceback.print_exc(file=sys.stderr)
-            typer.echo(
-                f"internal error: {type(error).__name__}: {error}"
-                " (set TJP_DEBUG=1 for the traceback, and please report it)",
-                err=True,
-            )
+            typer.echo(_("internal error: {kind}: {error} (set TJP_DEBUG=1 for the traceback, and please report "
+                         "it)").format(kind=type(error).__name__, error=error), err=True)
             raise typer.Exit(EXIT_INTERNAL) from None
         finally:
             release_output_folders()

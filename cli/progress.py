@@ -19,13 +19,15 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from tjenestemandspension.i18n import N_, _
+
 PHASE_LABELS = {
-    "reading": "Læser registerfilen",
-    "basis": "Indlæser forudsætninger (kurve, dødelighed)",
-    "register": "Validerer register",
-    "valuation": "Beregner forpligtelsen",
-    "writing": "Skriver resultater",
-    "generating": "Danner eksempelregister",
+    "reading": N_("Reading the register file"),
+    "basis": N_("Loading the assumptions (curve, mortality)"),
+    "register": N_("Validating the register"),
+    "valuation": N_("Computing the liability"),
+    "writing": N_("Writing the results"),
+    "generating": N_("Generating the example register"),
 }
 LARGE_REGISTER_BYTES = 5_000_000  # about 50,000 persons
 LARGE_EXAMPLE_PERSONS = 50_000
@@ -62,7 +64,7 @@ class Phases:
         start = time.perf_counter()
         task = None
         if self._progress is not None:
-            task = self._progress.add_task(PHASE_LABELS.get(name, name), total=1)
+            task = self._progress.add_task(_(PHASE_LABELS.get(name, name)), total=1)
 
         def advance(done: int, total: int) -> None:
             if self._progress is not None and task is not None and total > 0:

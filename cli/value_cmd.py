@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tjenestemandspension.cli.common import FORCE_FOREIGN_HELP
+from tjenestemandspension.cli.common import FORCE_FOREIGN_HELP, problem_line
 from tjenestemandspension.errors import InputError, Problem, one_line
+from tjenestemandspension.i18n import N_, _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,7 +23,7 @@ EXAMPLE_BOOKED = "-950000000"  # the example kommune's fictitious ledger balance
 EXAMPLE_BOOKED_003 = "-68000000"  # and of 9.72.90.003
 EXAMPLE_CASES, EXAMPLE_TRIANGLE = "sager.csv", "skadestrekant.csv"
 EXAMPLE_CASE_ROWS = 48  # a few dozen case rows, every benefit type
-IGNORED_COLUMNS = "Kolonner i registeret, som ikke indgår i beregningen"
+IGNORED_COLUMNS = N_("Columns of the register that the valuation does not use")
 
 
 def default_output_folder(valuation_date) -> Path:
@@ -30,31 +31,33 @@ def default_output_folder(valuation_date) -> Path:
 
 
 def render_summary(run, target: Path, files: list[str]) -> str:
-    from tjenestemandspension.actuarial.register import STATUS_DANISH, STATUS_NAMES
+    from tjenestemandspension.actuarial.register import STATUS_NAMES, status_group
     from tjenestemandspension.danish import danish_number, format_kroner
 
     valuation = run.valuation
     totals = valuation.totals_by("status")
     date = valuation.valuation_date.strftime("%d-%m-%Y")
-    lines = [f"Tjenestemandspensionsforpligtelse (9.72.90.001) pr. {date}   kørsel {run.run_id}", "",
-             f"{'status':<14}{'personer':>10}{'forpligtelse (kr.)':>24}"]
-    for status, danish in [*zip(STATUS_NAMES, STATUS_DANISH), ("total", "i alt")]:
+    lines = [_("Civil-servant pension obligation (9.72.90.001) at {date}   run {run_id}").format(
+                 date=date, run_id=run.run_id), "",
+             f"{_('status'):<14}{_('persons'):>10}{_('liability (kr.)'):>24}"]
+    for status, danish in [*((name, status_group(name)) for name in STATUS_NAMES), ("total", _("total"))]:
         if status in totals.index:
             persons = danish_number(int(totals.loc[status, 'persons']))
             lines.append(f"{danish:<14}{persons:>10}{format_kroner(totals.loc[status, 'liability']):>24}")
     lines.append("")
     journal = run.journal
     if journal is None:
-        lines.append("Journalen er ikke skrevet: angiv den bogførte saldo på 9.72.90.001 med --booked "
-                     "(en kredit, altså negativ, fx --booked=-123456789,50).")
+        lines.append(_("The journal is not written: give the booked balance of 9.72.90.001 with --booked "
+                       "(a credit, so negative, e.g. --booked=-123456789,50)."))
     else:
-        lines.append(f"{'bogført saldo 9.72.90.001':<30}{format_kroner(journal.booked):>24}")
-        lines.append(f"{'regulering (' + journal.kind + ')':<30}{format_kroner(journal.regulation):>24}")
+        lines.append(f"{_('booked balance 9.72.90.001'):<30}{format_kroner(journal.booked):>24}")
+        regulation = _("regulation ({kind})").format(kind=journal.kind)
+        lines.append(f"{regulation:<30}{format_kroner(journal.regulation):>24}")
         lines.append(journal.note)
     lines.append("")
     if valuation.ignored_columns:
-        lines += [f"{IGNORED_COLUMNS}: {one_line(valuation.ignored_columns)}", ""]
-    lines.append(f"Skrevet til {one_line(target)}: {', '.join(files)}")
+        lines += [f"{_(IGNORED_COLUMNS)}: {one_line(valuation.ignored_columns)}", ""]
+    lines.append(_("Written to {target}: {files}").format(target=one_line(target), files=", ".join(files)))
     return "\n".join(lines)
 
 
@@ -92,6 +95,9 @@ def value(
                                                        "provision (9.72.90.003) from this case register.")] = None,
     booked_work_injuries: Annotated[str | None, typer.Option("--booked-work-injuries", help="The balance of "
                                                              "9.72.90.003 in the ledger (negative).")] = None,
+    prior: Annotated[Path | None, typer.Option("--prior", help="Last year's output folder (verified against its "
+                                               "manifest): its figures are shown beside this year's in the "
+                                               "working paper.")] = None,
 ) -> None:
     """Value the register and write the journal, the per-person results, the cash flows,
     the working paper (valuation.xlsx) and a manifest."""
@@ -111,11 +117,13 @@ def value(
     if pseudonym_map is not None and pseudonym_map.exists() and not force:
         raise InputError([Problem(file=str(pseudonym_map), expected="exists already; use --force to overwrite it")])
     pseudonyms = Pseudonyms(pseudonym_key) if pseudonymize else None
+    prior_manifest = _prior_manifest(prior) if prior is not None else None
     resolved = load_basis(basis, settings or [])
     booked_amount: Decimal | None = parse_booked(booked) if booked is not None else None
     target = out if out is not None else default_output_folder(resolved.valuation_date)
-    inputs = [register, *(path for _, path in input_paths(resolved, None, columns)),
-              *([booked_file] if booked_file else []), *([work_injuries] if work_injuries else [])]
+    inputs = [register, *(path for _role, path in input_paths(resolved, None, columns)),
+              *([booked_file] if booked_file else []), *([work_injuries] if work_injuries else []),
+              *([prior] if prior else [])]
     if pseudonym_map is not None:
         if any(pseudonym_map.resolve() == Path(path).resolve() for path in inputs):
             raise InputError([Problem(file=str(pseudonym_map), expected=(
@@ -125,7 +133,10 @@ def value(
                 "expected a file outside the output folder: the mapping would undo the pseudonyms of everything "
                 "shared from that folder"))])
     reading = reading_options(resolved, columns, sheet, header_row)
-    command = {"overrides": list(settings or []), "columns_file": None if columns is None else str(columns.resolve()),
+    from tjenestemandspension import i18n
+
+    command = {"overrides": list(settings or []), "language": i18n.language(),
+               "columns_file": None if columns is None else str(columns.resolve()),
                "persons_format": persons_format}
     # before any work: never overwrite silently; the lock is held until the results are written
     check_output_folder(target, force, protected=tuple(inputs), force_foreign=force_foreign)
@@ -141,6 +152,9 @@ def value(
                 raise InputError([Problem(file="--work-injuries", expected=(
                     "expected the register of one kommune: a batch values grouping 001 only; value each "
                     "kommune's work injuries with tjp arbejdsskader"))])
+            if prior is not None:
+                raise InputError([Problem(file="--prior", expected="expected a register of one kommune: a batch "
+                                                                   "takes no --prior")])
             if booked is not None:
                 raise InputError([Problem(file="--booked", value=booked, expected=(
                     "expected --booked-file for a register of several kommuner (municipality;booked per kommune)"))])
@@ -150,8 +164,12 @@ def value(
         if booked_file is not None:
             raise InputError([Problem(file="--booked-file", expected="expected a register of several kommuner (a "
                                       "municipality column or a folder of registers); use --booked for one")])
+        if prior_manifest is not None and prior_manifest.get("kind", "valuation") == "batch":
+            raise InputError([Problem(file=str(prior), expected="expected the output folder of one kommune's run, "
+                                                                "not of a batch")])
         run = run_valuation(register, basis=resolved, booked=booked_amount, phase=phases, table=table,
-                            pseudonymized=pseudonyms is not None, reading=reading, columns_file=columns)
+                            pseudonymized=pseudonyms is not None, reading=reading, columns_file=columns,
+                            prior_run_id=None if prior_manifest is None else prior_manifest["run_id"])
         check_strict(run.findings, strict)
         injuries = _work_injuries(work_injuries, booked_work_injuries, run)
         with phases("writing"):
@@ -159,7 +177,8 @@ def value(
             if pseudonyms is not None and pseudonym_map is not None:  # moved into place with the folder
                 pending = (_write_pending(pseudonym_map, pseudonyms.mapping(run.valuation.persons["person_id"])),)
             files = write_run(run, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms,
-                              pending=pending, extra_manifest={"command": command}, work_injuries=injuries)
+                              pending=pending, extra_manifest={"command": command}, work_injuries=injuries,
+                              prior=prior_manifest)
     finally:
         phases.close()
     summary = render_summary(run, target, files)
@@ -224,6 +243,16 @@ def _work_injuries(cases: Path | None, booked: str | None, run):
     return injuries
 
 
+def _prior_manifest(folder: Path) -> dict:
+    """Last year's run: its folder verified against its manifest (complete, unchanged)."""
+    from tjenestemandspension.actuarial.rundir import open_run_folder
+
+    run_folder = open_run_folder(folder, need_inputs=())
+    if run_folder.manifest.get("valuation_date") is None or "totals" not in run_folder.manifest:
+        raise InputError([Problem(file=str(folder), expected="expected the output folder of a valuation run")])
+    return run_folder.manifest
+
+
 EXIT_SKIPPED = 3  # batch: the others were valued, but some kommuner were skipped
 
 
@@ -265,28 +294,30 @@ def _value_batch(source: Path, basis, booked_file: Path | None, target: Path, fo
         write_batch(result, basis, target, force=force, persons_format=persons_format, pseudonyms=pseudonyms,
                     pending=pending)
     phases.close()
-    lines = [f"Tjenestemandspensionsforpligtelse (9.72.90.001) pr. {basis.valuation_date:%d-%m-%Y}: "
-             f"{len(result.runs)} kommuner", "",
-             f"{'kommune':<30}{'personer':>10}{'forpligtelse (kr.)':>24}{'regulering (kr.)':>22}"]
+    lines = [_("Civil-servant pension obligation (9.72.90.001) at {date}: {count} kommuner").format(
+                 date=f"{basis.valuation_date:%d-%m-%Y}", count=len(result.runs)), "",
+             f"{_('kommune'):<30}{_('persons'):>10}{_('liability (kr.)'):>24}{_('regulation (kr.)'):>22}"]
     for name, run in result.runs.items():
         regulation = "" if run.journal is None else format_kroner(run.journal.regulation)
         persons = danish_number(len(run.register))
         lines.append(f"{shown_kommune(name)[:29]:<30}{persons:>10}{format_kroner(run.valuation.total_liability):>24}{regulation:>22}")
     total = sum(run.valuation.total_liability for run in result.runs.values())
     persons = danish_number(sum(len(run.register) for run in result.runs.values()))
-    lines.append(f"{'i alt':<30}{persons:>10}{format_kroner(total):>24}")
-    lines += [f"{IGNORED_COLUMNS} ({shown_kommune(name)}): {one_line(run.valuation.ignored_columns)}"
+    lines.append(f"{_('total'):<30}{persons:>10}{format_kroner(total):>24}")
+    lines += [f"{_(IGNORED_COLUMNS)} ({shown_kommune(name)}): {one_line(run.valuation.ignored_columns)}"
               for name, run in result.runs.items() if run.valuation.ignored_columns]
-    lines.append(f"Skrevet til {one_line(target)}: overview.csv, overview.xlsx, cashflows.csv, manifest.json og en "
-                 f"mappe pr. kommune ({one_line(', '.join(result.folders.values()))})")
+    lines.append(_("Written to {target}: overview.csv, overview.xlsx, cashflows.csv, manifest.json and a folder per "
+                   "kommune ({folders})").format(target=one_line(target),
+                                                 folders=one_line(", ".join(result.folders.values()))))
     typer.echo("\n".join(lines))
     for name, run in result.runs.items():
         echo_findings(run.findings, kommune=shown_kommune(name))
     if result.skipped:
         for name, problems in result.skipped.items():
-            typer.echo(f"kommune {shown_kommune(name)} er sprunget over ({len(problems)} problemer):", err=True)
+            typer.echo(_("kommune {name} was skipped ({count} problems):").format(name=shown_kommune(name),
+                                                                                  count=len(problems)), err=True)
             for problem in problems:
-                typer.echo(f"error: {problem}", err=True)
+                typer.echo(problem_line(problem), err=True)
     if result.skipped or result.missing_booked:
         raise typer.Exit(EXIT_SKIPPED)
 
@@ -339,10 +370,12 @@ def example(
         "# The built-in default basis, every value with its provenance (docs/basis.md explains each key).\n"
         "# Edit values here, or override single ones with --set key=value.\n\n"
         + example_basis_text(basis.to_toml()), encoding="utf-8")
-    typer.echo(f"Eksempel skrevet: {register_path} ({len(frame)} personer), {cases_path} "
-               f"({EXAMPLE_CASE_ROWS} arbejdsskaderækker), {triangle_path}, {basis_path}\n"
-               f"Prøv: tjp value {register_path} --basis {basis_path} --booked={EXAMPLE_BOOKED} "
-               f"--work-injuries {cases_path} --booked-work-injuries={EXAMPLE_BOOKED_003} --out {folder / 'resultat'}")
+    typer.echo(_("Example written: {register} ({count} persons), {cases} ({case_rows} work-injury rows), {triangle}, "
+                 "{basis}\nTry: tjp value {register} --basis {basis} --booked={booked} --work-injuries {cases} "
+                 "--booked-work-injuries={booked_003} --out {out}").format(
+        register=register_path, count=len(frame), cases=cases_path, case_rows=EXAMPLE_CASE_ROWS,
+        triangle=triangle_path, basis=basis_path, booked=EXAMPLE_BOOKED, booked_003=EXAMPLE_BOOKED_003,
+        out=folder / "resultat"))
 
 
 def example_basis_text(toml: str) -> str:
@@ -373,9 +406,11 @@ def verify(
     problems = cross_check_folder(folder, manifest)
     if problems:
         raise InputError(problems)
-    typer.echo(f"OK: {one_line(folder)} er komplet og uændret ({checked} filer, kørsel {manifest['run_id']}, "
-               f"{manifest.get('kind', 'valuation')} pr. {manifest.get('valuation_date', '?')}), og tallene stemmer "
-               "indbyrdes.")
+    typer.echo(_("OK: {folder} is complete and unchanged ({count} files, run {run_id}, {kind} at {date}), and its "
+                 "figures agree.").format(
+        folder=one_line(folder), count=checked, run_id=manifest["run_id"], kind=manifest.get("kind", "valuation"),
+        date=manifest.get("valuation_date", "?")))
     if rerun:
         compared = rerun_folder(folder, pseudonym_key)
-        typer.echo(f"OK: genberegningen fra de registrerede inddata giver de samme {compared} filer, byte for byte.")
+        typer.echo(_("OK: the rerun from the recorded inputs gives the same {count} files, byte for byte.").format(
+            count=compared))

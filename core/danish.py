@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from tjenestemandspension.errors import InputError, Problem
+from tjenestemandspension.i18n import N_
 from tjenestemandspension.rounding import to_ore
 
 _SWAP_SEPARATORS = str.maketrans({",": ".", ".": ","})
@@ -48,7 +49,7 @@ def compact_amount_text(text: str | float | Decimal) -> str:
 
 
 def parse_amount(text: str | float | Decimal, option: str,
-                 expected: str = "expected an amount in kroner, e.g. 123456789,50") -> Decimal:
+                 expected: str = N_("expected an amount in kroner, e.g. 123456789,50")) -> Decimal:
     """Kroner as typed: 1234567.89, 1.234.567,89 or 1234567,89 (spaces ignored).
 
     `option` names where it was typed (`--booked`, or a file), for the message.
@@ -60,5 +61,5 @@ def parse_amount(text: str | float | Decimal, option: str,
     except InvalidOperation:
         raise InputError([Problem(file=option, value=raw, expected=expected)]) from None
     if not amount.is_finite():
-        raise InputError([Problem(file=option, value=raw, expected="expected an amount in kroner")])
+        raise InputError([Problem(file=option, value=raw, expected=N_("expected an amount in kroner"))])
     return amount

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tjenestemandspension.i18n import _
+
 _MAX_VALUE_CHARS = 60
 
 
@@ -48,20 +50,24 @@ class Problem:
     id_name: str = "person_id"  # what the row's id is called in the message
 
     def __str__(self) -> str:
+        """In the current language (core/i18n.py): the frame, and `expected` when it is a
+        msgid of the catalogue (a text translated when the problem was made stays as it is)."""
         where = []
         if self.file is not None:
             where.append(Path(self.file).name)
         if self.row is not None:
             person = f" ({self.id_name} {_show_value(self.person_id)})" if self.person_id else ""
-            where.append(f"row {self.row}{person}")
+            where.append(_("row {row}").format(row=self.row) + person)
         if self.column is not None:
-            where.append(f"column '{self.column}'")
+            where.append(_("column '{column}'").format(column=self.column))
         if self.key is not None:
-            where.append(f"key '{self.key}'")
+            where.append(_("key '{key}'").format(key=self.key))
         text = ", ".join(where)
         if self.show_value and self.value is not None:
-            text = f"{text}: value {_show_value(self.value)}" if text else f"value {_show_value(self.value)}"
-        return one_line(f"{text}: {self.expected}" if text else self.expected)
+            shown = _("value {value}").format(value=_show_value(self.value))
+            text = f"{text}: {shown}" if text else shown
+        expected = _(self.expected)
+        return one_line(f"{text}: {expected}" if text else expected)
 
 
 class InputError(Exception):

@@ -42,3 +42,43 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def published_dir() -> Path:
     return PUBLISHED_DIR
+
+
+
+def item_language(item) -> str:
+    """Danish, the product's default, unless the test (or its module, `pytestmark =
+    pytest.mark.english`) asserts English texts; a test marked `danish` inside an English
+    module runs in Danish."""
+    if item.get_closest_marker("danish") is not None:
+        return "da"
+    return "en" if item.get_closest_marker("english") is not None else "da"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """The user's language (core/i18n.py) for each test, set before any fixture (a
+    module-scoped run is made in the language of its module's tests): TJP_LANG=en for
+    English, as a script would set it; unset for Danish."""
+    from tjenestemandspension import i18n
+
+    item.stash[_SAVED_LANG] = os.environ.get(i18n.ENVIRONMENT_VARIABLE)
+    if item_language(item) == "en":
+        os.environ[i18n.ENVIRONMENT_VARIABLE] = "en"
+    else:
+        os.environ.pop(i18n.ENVIRONMENT_VARIABLE, None)
+    i18n.set_language(None)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    from tjenestemandspension import i18n
+
+    saved = item.stash.get(_SAVED_LANG, None)
+    if saved is None:
+        os.environ.pop(i18n.ENVIRONMENT_VARIABLE, None)
+    else:
+        os.environ[i18n.ENVIRONMENT_VARIABLE] = saved
+    i18n.set_language(None)
+
+
+_SAVED_LANG = pytest.StashKey[object]()

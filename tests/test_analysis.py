@@ -22,6 +22,8 @@ from tjenestemandspension.actuarial.synthetic import age_register, synthetic_reg
 from tjenestemandspension.cli.main import app
 from published import eiopa_publication, write_term_structures
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 V0, V1 = dt.date(2023, 12, 31), dt.date(2024, 12, 31)
 runner = CliRunner()
 
@@ -418,6 +420,7 @@ def test_scenarios_are_found_by_id_and_the_basis_is_read_once(tmp_path, sensitiv
 
 # --- compare ------------------------------------------------------------------------------------
 
+@pytest.mark.danish  # the console and the working paper in Danish
 def test_compare_shows_basis_totals_and_movers_with_reasons(tmp_path, registers):
     prior, aged, _ = registers
     write_csv(prior, tmp_path / "register2023.csv")

@@ -22,6 +22,8 @@ from typer.testing import CliRunner
 from tjenestemandspension.actuarial import read_register
 from tjenestemandspension.cli.main import app
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 BAD = Path(__file__).parent / "data" / "bad"
 V = dt.date(2024, 12, 31)
 CPR_LIKE = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")  # DDMMYY-NNNN, not within a longer number

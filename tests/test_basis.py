@@ -10,6 +10,8 @@ import pytest
 from tjenestemandspension.actuarial import SETTINGS, load_basis
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 REQUIRED_KEYS = [
     "valuation.date", "valuation.active_basis", "curve.source", "curve.file", "curve.country", "curve.with_va",
     "curve.rate", "curve.shift_bp", "mortality.source", "mortality.mortality_file", "mortality.improvement_file",

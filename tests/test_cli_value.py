@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from contextlib import contextmanager
 import json
 import zipfile
 from decimal import Decimal
@@ -13,10 +15,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tjenestemandspension.actuarial.headers import canonical
 from tjenestemandspension.cli.main import app
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
-SHEETS = ["Oversigt", "Postering", "Forudsætninger", "Personer", "Betalinger", "Rentekurve", "Dødelighed"]
+SHEETS = ["Oversigt", "Metode", "Regnskabsnote", "Datagrundlag", "Postering", "Forudsætninger", "Personer", "Betalinger",
+          "Rentekurve", "Dødelighed"]
 CSVS = ["journal.csv", "persons.csv", "cashflows.csv"]
 
 
@@ -25,8 +31,10 @@ def invoke(*args):
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"kontostreng": str,
-                                                                               "gruppering": str})
+    """One of our CSVs; persons.csv and cashflows.csv with their headers and status values
+    canonical whatever language wrote them (actuarial/headers.py)."""
+    return (canonical if path.name in ("persons.csv", "cashflows.csv") else lambda frame: frame)(pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig",
+                                 dtype={"kontostreng": str, "gruppering": str}))
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -43,6 +51,22 @@ def example(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def run(example):
+    """The README's run, in Danish (its console and working paper are asserted in Danish)."""
+    with danish():
+        return _run(example)
+
+
+@contextmanager
+def danish():
+    saved = os.environ.pop("TJP_LANG", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["TJP_LANG"] = saved
+
+
+def _run(example):
     out = example / "out"
     result = invoke("value", example / "register.csv", "--basis", example / "basis.toml",
                     "--booked", "-950000000", "--out", out)
@@ -146,13 +170,14 @@ def test_workbook_has_native_charts_on_the_right_sheets(run):
         charts = [n for n in names if n.startswith("xl/charts/chart")]
         assert len(charts) == 2
         workbook = archive.read("xl/workbook.xml").decode()
-        # sheet order: Betalinger is sheet5, Rentekurve sheet6; each has a drawing with a chart
-        for sheet in ("sheet5", "sheet6"):
+        # sheet order: Betalinger is sheet8, Rentekurve sheet9; each has a drawing with a chart
+        for sheet in ("sheet8", "sheet9"):
             rels = archive.read(f"xl/worksheets/_rels/{sheet}.xml.rels").decode()
             assert "drawing" in rels
         assert "Betalinger" in workbook and "Rentekurve" in workbook
 
 
+@pytest.mark.danish  # the same language as the module's run
 def test_force_rerun_gives_byte_identical_csvs_and_the_same_run_id(run, example):
     out, _ = run
     before = digest(out)
@@ -200,6 +225,7 @@ def test_positive_booked_balance_is_refused(example, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.danish  # the console and the working paper in Danish
 def test_without_booked_no_journal_and_the_summary_says_why(example, tmp_path):
     result = invoke("value", example / "register.csv", "--out", tmp_path / "o")
     assert result.exit_code == 0, result.output
@@ -245,6 +271,7 @@ def test_an_internal_error_exits_1(example, tmp_path, monkeypatch):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.danish  # the console and the working paper in Danish
 def test_columns_the_valuation_does_not_use_are_shown_not_dropped(example, tmp_path):
     """A register with columns the tool does not know: the console and the working paper's
     Oversigt name them (never a CPR number); the valuation is the same as without them."""

@@ -39,11 +39,12 @@ BARE_NAMES = ("actuarial", "curves", "mortality", "cli", "core")
 # the pure modules: they compute on values and objects they are given
 PURE = (
     "errors", "provenance", "rounding", "dates", "danish",
+    "i18n",  # gettext reads the compiled catalogue, a package resource like the code, on first use
     "actuarial.basis", "actuarial.register", "actuarial.rules", "actuarial.assumptions", "actuarial.projection",
     "actuarial.results", "actuarial.engine", "actuarial.explain", "actuarial.journal", "actuarial.analysis",
     "actuarial.rollforward", "actuarial.sensitivities", "actuarial.compare", "actuarial.table_validation",
     "actuarial.pseudonyms",
-    "actuarial.indexation", "actuarial.safeguards", "actuarial.ill_health",
+    "actuarial.indexation", "actuarial.safeguards", "actuarial.ill_health", "actuarial.headers",
     "actuarial.work_injury.cases", "actuarial.work_injury.valuation", "actuarial.work_injury.chainladder",
     "actuarial.work_injury.provision", "actuarial.work_injury.synthetic_cases",
     "actuarial.work_injury.sensitivities003", "actuarial.work_injury.analysis003",

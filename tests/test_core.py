@@ -34,6 +34,8 @@ from tjenestemandspension.errors import InputError
 from tjenestemandspension.rounding import round_half_up, to_ore, whole_years
 from tjenestemandspension.textfiles import decode_text, read_output_csv, sniff_separator
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 TIE = 1000.125  # exactly representable: a true tie between 1000.12 and 1000.13
 V = dt.date(2024, 12, 31)
 
@@ -106,6 +108,7 @@ def test_journal_analysis_and_rollforward_round_a_tie_alike(tmp_path):
     assert written["beløb"].iloc[-1] == "1000,13"
 
 
+@pytest.mark.danish  # reads the Danish working paper
 def test_the_working_paper_shows_the_journal_liability_on_a_tie(tmp_path):
     basis = load_basis()
     register = register_from_frame(synthetic_register(10, seed=1), V)

@@ -21,6 +21,8 @@ from tjenestemandspension.curves import (
 )
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 FILES = {
     "20231231": ("EIOPA_RFR_20231231_Term_Structures.xlsx", "EIOPA_RFR_20231231_Qb_SW.xlsx"),

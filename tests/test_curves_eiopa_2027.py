@@ -27,6 +27,8 @@ from tjenestemandspension.curves.eiopa_2027 import FIRST_REFERENCE_DATE, bootstr
 from tjenestemandspension.curves.rebuild import CurveParameters, read_liquid_rates, rebuild
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 EXAMPLE_RATES = {1: 0.02176, 2: 0.022621, 3: 0.023795, 4: 0.0248, 5: 0.02569, 6: 0.02651, 7: 0.02732,
                  8: 0.028, 9: 0.028631, 10: 0.02927, 11: 0.02979, 12: 0.03027, 13: 0.030779, 15: 0.03143,
                  20: 0.03233, 25: 0.0325, 30: 0.032431, 40: 0.03206, 50: 0.03131}

@@ -36,6 +36,8 @@ from tjenestemandspension.curves.eiopa import (
     reference_date_from_menu_cell,
 )
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 DATES = ["20141231", "20160131", "20230531", "20231231", "20241231", "20251231"]
 

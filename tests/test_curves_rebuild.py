@@ -20,6 +20,8 @@ from tjenestemandspension.curves.eiopa import find_qb
 from tjenestemandspension.curves.rebuild import CurveParameters, rates_from_eiopa, read_liquid_rates, rebuild
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 DATES = ["20141231", "20160131", "20230531", "20231231", "20241231", "20251231"]
 

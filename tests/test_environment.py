@@ -21,6 +21,8 @@ from tjenestemandspension.cli.main import app
 from tjenestemandspension.errors import InputError
 from tjenestemandspension.textfiles import write_csv
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 TJP = [sys.executable, "-m", "tjenestemandspension.cli.main"]
 
@@ -119,7 +121,7 @@ def test_an_overlong_kommune_name_in_a_batch_is_skipped_without_echoing_it(tmp_p
     write_csv(frame, tmp_path / "all.csv")
     result = invoke("value", tmp_path / "all.csv", "--out", tmp_path / "out")
     assert result.exit_code == 3, result.output
-    assert "KKKKK" not in result.output and "kommune (a name of 300 bytes, not shown) er sprunget over" \
+    assert "KKKKK" not in result.output and "kommune (a name of 300 bytes, not shown) was skipped" \
         in result.output
     assert "expected a name of at most 200 bytes (UTF-8); the name is not shown" in result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir()) == ["Aarhus_Kommune"]

@@ -21,6 +21,8 @@ from tjenestemandspension.actuarial.table_validation import totals_rows
 from tjenestemandspension.cli.main import app
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 HEADERS = {  # our column → the export's name; the first five are not aliases of ours
     "person_id": "Medarbejder", "birth_date": "Født", "service_years": "Pensionsår", "pensionable_salary": "Løn",

@@ -37,7 +37,7 @@ from tjenestemandspension.actuarial import Register, load_basis, read_register, 
 from tjenestemandspension.actuarial.results import AMOUNT_COLUMNS
 from tjenestemandspension.errors import InputError
 
-pytestmark = pytest.mark.fuzz  # a quick loop skips these: python -m pytest -m "not fuzz"
+pytestmark = [pytest.mark.fuzz, pytest.mark.english]  # English messages; a quick loop skips these: python -m pytest -m "not fuzz"
 
 V = dt.date(2024, 12, 31)
 # a longer campaign: TJP_FUZZ_SCALE=50 python -m pytest tests/test_fuzz_register.py

@@ -14,6 +14,8 @@ from tjenestemandspension.actuarial.sensitivities import standard_scenarios
 from tjenestemandspension.errors import InputError
 from engine_cases import engine_register
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 COUNCIL = "[[5, 0.03], [10, 0.025]]"  # years 1-5 at 3 %, 6-10 at 2.5 %, 11+ at inflation.rate
 
 

@@ -13,13 +13,16 @@ from typer.testing import CliRunner
 
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.main import app
+from tjenestemandspension.actuarial.headers import canonical
 from tjenestemandspension.textfiles import read_output_csv
+
 
 runner = CliRunner()
 HOSTILE = ['=HYPERLINK("http://evil.example","klik")', "@SUM(1+1)*cmd|' /C calc'!A0", "+45 1234", "-2+3",
            "\tTab", "'=quoted"]
 TERMINAL = "Evil\x1b]0;pwned\x07\x1b[2J Kommune\nerror: forged line"
-OUR_FORMULA = re.compile(r"^=SUM\([A-Z]+\d+:[A-Z]+\d+\)$")  # the Betalinger sheet's totals
+# the working paper's own: totals (Betalinger, Oversigt, Datagrundlag) and the change beside a prior year
+OUR_FORMULA = re.compile(r"^=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|[A-Z]+\d+-[A-Z]+\d+)$")
 NUMBER = re.compile(r"^[-+]?\d[\d.,]*(e[-+]?\d+)?$", re.IGNORECASE)
 
 
@@ -58,7 +61,7 @@ def test_no_workbook_cell_holds_a_formula_or_link_we_did_not_write(hostile_run):
             for row in sheet.iter_rows():
                 for cell in row:
                     if cell.data_type == "f":
-                        assert sheet.title == "Betalinger" and OUR_FORMULA.match(str(cell.value)), \
+                        assert OUR_FORMULA.match(str(cell.value)), \
                             f"{book.relative_to(folder)} {sheet.title}!{cell.coordinate}: {cell.value!r}"
                     elif isinstance(cell.value, str):
                         seen.add(cell.value)
@@ -78,7 +81,7 @@ def test_no_csv_cell_starts_like_a_formula(hostile_run):
                         f"{path.relative_to(folder)}: {cell!r}"
     units = set()
     for path in (folder / "out").rglob("persons.csv"):
-        units |= set(read_output_csv(path, dtype=str)["unit"])
+        units |= set(canonical(read_output_csv(path, dtype=str))["unit"])
     assert {text.strip() for text in HOSTILE} <= units  # read back exactly (the reader strips)
 
 

@@ -12,6 +12,8 @@ from tjenestemandspension.danish import format_kroner
 from tjenestemandspension.rounding import to_ore
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 V = dt.date(2024, 12, 31)
 
 

@@ -25,6 +25,8 @@ from tjenestemandspension.mortality import (
 from tjenestemandspension.errors import InputError
 from tjenestemandspension.provenance import Provenance
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 V_2024 = dt.date(2024, 12, 31)
 
 

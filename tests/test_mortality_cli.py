@@ -11,6 +11,8 @@ from tjenestemandspension.cli.main import app
 from tjenestemandspension.cli.mortality_cmd import life_expectancy_rows
 from tjenestemandspension.mortality import default_mortality_basis
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 
 

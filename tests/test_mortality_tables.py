@@ -13,6 +13,8 @@ import pytest
 from tjenestemandspension.mortality import MAX_TABLE_AGE, SEX_MEN, SEX_WOMEN, BenchmarkTable, read_benchmark_table
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 AGES = range(MAX_TABLE_AGE + 1)
 
 

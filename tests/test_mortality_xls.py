@@ -18,6 +18,8 @@ import xlrd
 
 from tjenestemandspension.mortality import SEX_MEN, SEX_WOMEN, load_mortality_basis, read_benchmark_table
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 NAMES = {"mortality": "Benchmark_doedelighed2019", "improvement": "Benchmark_levetidsforbedringer2019"}
 AGES = (60, 62, 65, 67, 80)
 

@@ -26,6 +26,8 @@ from tjenestemandspension.cli.main import app
 from tjenestemandspension.errors import InputError
 from tjenestemandspension.textfiles import write_csv
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 TJP = [sys.executable, "-m", "tjenestemandspension.cli.main"]
 BIG = int(os.environ.get("TJP_KILL_TEST_PERSONS", "20000"))  # a run of some seconds (100000: the size)

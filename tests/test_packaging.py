@@ -56,10 +56,11 @@ def test_the_wheel_holds_every_module_and_data_file(wheel):
     for folder, installed in FOLDERS.items():
         root = REPO_ROOT / folder
         expected |= {f"{installed}/{path.name}" for path in root.glob("*.py")}
-        data = root / "data"
-        if data.is_dir():
-            expected |= {f"{installed}/data/{path.relative_to(data).as_posix()}" for path in data.rglob("*")
-                         if path.is_file() and "__pycache__" not in path.parts}
+        for package_data in ("data", "locale"):  # locale: core/i18n.py's catalogue
+            data = root / package_data
+            if data.is_dir():
+                expected |= {f"{installed}/{package_data}/{path.relative_to(data).as_posix()}"
+                             for path in data.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
     assert {name for name in expected if "/data/" in name}, "no package data found in the tree"
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
     stray = {name for name in names if not name.startswith(PACKAGE + "-") and name not in expected}

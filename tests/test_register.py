@@ -13,6 +13,8 @@ from tjenestemandspension.actuarial import read_register
 from tjenestemandspension.actuarial.register import STATUS_ACTIVE, STATUS_CHILD, STATUS_DEFERRED, STATUS_RETIRED, STATUS_SPOUSE, UNKNOWN
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 V = dt.date(2024, 12, 31)
 HEADER = "person_id;birth_date;sex;status;service_years;pensionable_salary;annual_pension"
 GOOD_ROWS = [

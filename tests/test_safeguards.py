@@ -12,6 +12,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+
+pytestmark = pytest.mark.english  # the problem frame in English; the safeguards' own texts are Danish
 from typer.testing import CliRunner
 
 from tjenestemandspension.actuarial.basis_files import load_basis
@@ -149,6 +151,7 @@ def example(tmp_path_factory):
     return folder
 
 
+@pytest.mark.danish
 def test_a_valuation_on_last_years_curve_warns_on_the_console_manifest_and_oversigt(example, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["value", str(example / "register.csv"), "--set", "valuation.date=2025-12-31",
@@ -180,6 +183,7 @@ def test_strict_turns_every_warning_into_exit_2_and_writes_nothing(example, tmp_
     assert not out.exists()
 
 
+@pytest.mark.danish
 def test_strict_passes_when_nothing_needs_a_second_look(example, tmp_path):
     reviewed = ["--set", "inflation.rate=0.021", "--set", "spouse.marriage_probability_men=0.55",
                 "--set", "spouse.marriage_probability_women=0.5", "--set", "spouse.age_difference_years=2",

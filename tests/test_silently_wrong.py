@@ -15,6 +15,8 @@ from tjenestemandspension.actuarial import read_register
 from tjenestemandspension.cli.main import app
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 V = dt.date(2024, 12, 31)
 HEADER = "person_id;birth_date;sex;status;service_years;pensionable_salary;annual_pension"

@@ -10,6 +10,8 @@ from tjenestemandspension.actuarial import load_basis, register_from_frame, reso
 from tjenestemandspension.errors import InputError
 from test_engine_closed_forms import IMMORTAL, annuity_certain
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 RATE, INFLATION = 0.03, 0.02
 Q = ((1 + INFLATION) / (1 + RATE)) ** (1 / 12)
 

@@ -11,6 +11,8 @@ from tjenestemandspension.actuarial.table_reading import read_table
 from tjenestemandspension.actuarial.table_validation import Collector, ColumnSet, dates, match_header, numbers, text
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 CASES = ColumnSet(noun="case register", aliases={"case_id": ("sagsnr",), "injury_date": ("skadesdato",),
                                                  "annual_amount": ("aarligt_beloeb",)},
                   required=("case_id", "injury_date", "annual_amount"))

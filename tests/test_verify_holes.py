@@ -16,6 +16,8 @@ from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.cli.main import app
 from tjenestemandspension.textfiles import write_csv
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 runner = CliRunner()
 
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from tjenestemandspension.actuarial.manifest import sha256_file
 from tjenestemandspension.cli.main import app
 
+
 runner = CliRunner()
 
 
@@ -66,6 +67,7 @@ def test_a_journal_changed_with_its_hash_rewritten_fails(run, tmp_path):
     assert rerun.exit_code == 2
 
 
+@pytest.mark.english
 def test_a_change_consistent_in_every_summary_is_caught_only_by_the_rerun(run, tmp_path):
     """The journal and the manifest's journal summary both changed: the cross-check cannot
     tell, the rerun can."""
@@ -94,6 +96,7 @@ def test_the_working_paper_and_persons_are_cross_checked(run, tmp_path):
     assert any("valuation.xlsx: shows the liability" in e for e in errors)
 
 
+@pytest.mark.english
 def test_rerun_needs_the_inputs_unchanged(run, tmp_path):
     import shutil
 

@@ -16,6 +16,8 @@ from test_work_injury_register import BAD, EXPECTED
 from tjenestemandspension.cli.main import app
 from tjenestemandspension.textfiles import read_output_csv
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 RAA = Path(__file__).parent / "data" / "published" / "raa_triangle.csv"
 GOOD = ("sagsnr;ydelse;fødselsdato;køn;årlig_ydelse;startdato;reserve;forvaltning\n"
         "A1;erhvervsevnetab;1970-03-15;M;120.000,00;;;A\nA2;ægtefælle;1972-01-01;K;80000;2020-05;;A\n"
@@ -108,6 +110,7 @@ def test_a_positive_booked_balance_names_9_72_90_003(tmp_path, cases):
     assert result.exit_code == 2 and "expected the balance of 9.72.90.003" in result.stderr
 
 
+@pytest.mark.danish
 def test_value_both_groupings_one_journal_one_working_paper(tmp_path, cases):
     import openpyxl
 

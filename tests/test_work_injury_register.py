@@ -25,6 +25,8 @@ from tjenestemandspension.actuarial.work_injury.cases import (
 )
 from tjenestemandspension.errors import InputError
 
+pytestmark = pytest.mark.english  # asserts the English texts of problems (tests/conftest.py)
+
 BAD = Path(__file__).parent / "data" / "bad_work_injury"
 V = dt.date(2024, 12, 31)
 

@@ -13,6 +13,7 @@ from tjenestemandspension.actuarial.output import persons_frame
 from tjenestemandspension.actuarial.synthetic import synthetic_register
 from tjenestemandspension.textfiles import _write_csv_pandas, fixed_decimals, shortest_floats, write_csv
 
+
 V = dt.date(2024, 12, 31)
 
 
@@ -104,8 +105,12 @@ def test_amount_formats_of_every_csv(tmp_path):
                          ).exit_code == 0
 
     def cells(path, columns):
-        table = read_output_csv(path, dtype=str, na_values=[])
-        return [value for column in columns for value in table[column] if value != ""]
+        from tjenestemandspension.actuarial.headers import canonical
+
+        raw = read_output_csv(path, dtype=str, na_values=[])
+        named = canonical(raw)  # persons.csv and cashflows.csv carry their headers in the user's language
+        return [value for column in columns for value in (raw[column] if column in raw else named[column])
+                if value != ""]
 
     six, ore = re.compile(r"-?\d+,\d{6}$"), re.compile(r"-?\d+,\d{2}$")
     persons = tmp_path / "b" / "Aarhus_Kommune" / "persons.csv"
@@ -129,7 +134,8 @@ def test_personer_sheet_in_bulk_holds_every_value(tmp_path):
     import openpyxl
 
     from tjenestemandspension.actuarial.register import STATUS_DANISH_SINGULAR, STATUS_NAMES
-    from tjenestemandspension.actuarial.workpaper import PERSON_HEADERS, WorkpaperContext, write_workpaper
+    from tjenestemandspension.actuarial.workpaper import INPUT_HEADERS, PERSON_HEADERS, WorkpaperContext, write_workpaper
+    from tjenestemandspension.i18n import _
 
     frame = synthetic_register(300, seed=12)
     hostile = ["=SUM(A1:A9)", "A&B <c> \"q\"", "  lead and trail  ", "_x0041_ literal", "tab\there", "+1+1",
@@ -142,9 +148,10 @@ def test_personer_sheet_in_bulk_holds_every_value(tmp_path):
     sheet = openpyxl.load_workbook(path)["Personer"]
     from openpyxl.utils import get_column_letter
 
-    assert sheet.dimensions == f"A1:{get_column_letter(len(PERSON_HEADERS))}{len(frame) + 1}"
+    width = len(PERSON_HEADERS) + len(INPUT_HEADERS)  # the results, then the register's own columns
+    assert sheet.dimensions == f"A1:{get_column_letter(width)}{len(frame) + 1}"
     rows = list(sheet.iter_rows())
-    assert [c.value for c in rows[0]] == list(PERSON_HEADERS.values())
+    assert [c.value for c in rows[0]] == [_(t) for t in (*PERSON_HEADERS.values(), *INPUT_HEADERS.values())]
     assert len(rows) == len(frame) + 1
     persons = valuation.persons
     singular = dict(zip(STATUS_NAMES, STATUS_DANISH_SINGULAR))
@@ -166,7 +173,7 @@ def test_personer_sheet_in_bulk_holds_every_value(tmp_path):
     formats = {c: rows[1][i].number_format for i, c in enumerate(PERSON_HEADERS)}
     assert formats["liability"] == '#,##0.00 "kr."' and formats["pension_percentage"] == "0.000%"
     assert formats["age_months"] == "#,##0" and formats["person_id"] == "General"
-    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:{get_column_letter(len(PERSON_HEADERS))}{len(frame) + 1}"
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:{get_column_letter(width)}{len(frame) + 1}"
 
 
 def test_the_command_line_starts_without_scipy_pandas_or_xlsxwriter():

@@ -21,6 +21,7 @@ import xlsxwriter
 from tjenestemandspension.actuarial.journal import RECOGNITION_THRESHOLD, must_be_recognised
 from tjenestemandspension.actuarial.work_injury.cases import BENEFIT_DANISH, BENEFIT_NAMES
 from tjenestemandspension.actuarial.workpaper import (
+    SHEETS,
     WORKBOOK_OPTIONS,
     WorkpaperContext,
     _chart,
@@ -31,6 +32,7 @@ from tjenestemandspension.actuarial.workpaper import (
     _Sheets,
     _write,
 )
+from tjenestemandspension.i18n import _
 from tjenestemandspension.danish import danish_date, danish_number
 from tjenestemandspension.rounding import to_ore
 
@@ -214,14 +216,14 @@ def add_work_injury_sheets(book: xlsxwriter.Workbook, s: _Sheets, run, overview:
 def add_to_pension_workpaper(book: xlsxwriter.Workbook, s: _Sheets, run, pension) -> None:
     """The 9.72.90 working paper of a run valuing both groupings: 003 below 001 on Oversigt
     and on Postering, the function's total, and the 003 sheets."""
-    overview = book.get_worksheet_by_name("Oversigt")
+    overview = book.get_worksheet_by_name(_(SHEETS["overview"]))
     row = overview.dim_rowmax + 3
     overview.write(row, 0, TITLE, s.title)
     row = overview_003(overview, s, run, row + 2, title=False)
     total = to_ore(pension.total_liability) + to_ore(run.valuation.total_liability)
     overview.write(row, 0, "Funktion 9.72.90 i alt (grupperingerne 001 og 003)", s.bold)
     _write(overview, row, AMOUNT_COLUMN, total, s.kroner_bold)
-    postering = book.get_worksheet_by_name("Postering")
+    postering = book.get_worksheet_by_name(_(SHEETS["journal"]))
     if run.journal is not None and run.journal.lines:
         formats = [None, None, None, None, None, None, s.kroner, s.kroner, s.kroner, s.wrap, None]
         first = postering.dim_rowmax + 1
