@@ -4,7 +4,8 @@ The input is one register with a `municipality` column naming two or more kommun
 folder of registers, one per kommune. Every kommune is validated on its own: a kommune
 whose rows have problems is reported and skipped, the others are valued. The curve and
 mortality are resolved once; each kommune is valued separately, so its cash flows,
-journal and working paper are its own. Booked balances come from a small CSV
+journal and working paper are its own, but the cohorts' survival rows and annuities are
+computed once for all of them (`SharedCohorts`). Booked balances come from a small CSV
 (`municipality;booked`, or `kommune;bogført`).
 """
 
@@ -23,6 +24,7 @@ import pandas as pd
 from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.engine import value
+from tjenestemandspension.actuarial.projection import SharedCohorts
 from tjenestemandspension.actuarial.journal import make_journal, parse_booked
 from tjenestemandspension.actuarial.member_register import MEMBER_COLUMNS, read_member_table, register_from_table
 from tjenestemandspension.actuarial.table_reading import TABLE_SUFFIXES, RawTable, ReadOptions
@@ -223,6 +225,7 @@ def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict
                                                        "file; kommuner found: " + ", ".join(sorted(known)))
                           for name in unknown])
     hashes: dict[Path, InputFile] = {}
+    shared = SharedCohorts()  # each cohort's survival and annuity computed once for all kommuner
     with step("valuation") as advance:
         for number, (name, table, path) in enumerate(parts, start=1):
             if callable(advance):  # progress by kommune
@@ -237,7 +240,7 @@ def run_batch(source: Path, basis: Basis, assumptions: Assumptions, booked: dict
             inputs = (hashes[path],) + input_files(basis, None)
             kommune_booked = booked.get(name)
             identity = valuation_run_id(inputs, basis, kommune_booked, extra=name, reading=reading)
-            valuation = value(register, assumptions)
+            valuation = value(register, assumptions, shared)
             journal = None
             if kommune_booked is not None:
                 journal = make_journal(basis.valuation_date, valuation.total_liability, kommune_booked, identity)

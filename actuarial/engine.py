@@ -10,14 +10,15 @@ import numpy as np
 
 from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import Basis
-from tjenestemandspension.actuarial.projection import project
+from tjenestemandspension.actuarial.projection import SharedCohorts, project
 from tjenestemandspension.actuarial.register import Register
 from tjenestemandspension.actuarial.results import Valuation, cashflow_frame, person_frame
 from tjenestemandspension.errors import InputError, Problem
 
 
-def value(register: Register, assumptions: Assumptions) -> Valuation:
-    """Value every person of `register` on `assumptions`."""
+def value(register: Register, assumptions: Assumptions, shared: SharedCohorts | None = None) -> Valuation:
+    """Value every person of `register` on `assumptions`. `shared` (one per set of
+    assumptions) keeps the cohorts' survival rows for the next register: a batch."""
     if isinstance(assumptions, Basis):
         raise TypeError("value() takes resolved assumptions: value(register, resolve_assumptions(basis))")
     valuation_date = assumptions.valuation_date
@@ -31,7 +32,7 @@ def value(register: Register, assumptions: Assumptions) -> Valuation:
             for i in late
         ])
     projection = project(register, valuation_date, assumptions.curve, assumptions.mortality,
-                         assumptions.inflation, assumptions.rules, assumptions.incidence)
+                         assumptions.inflation, assumptions.rules, assumptions.incidence, shared=shared)
     discount = assumptions.curve.discount(np.arange(projection.value_factors.size) / 12.0)
     return Valuation(
         assumptions=assumptions,

@@ -118,9 +118,10 @@ class Projection:
 
 def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
             mortality: MortalityBasis, inflation: float | InflationByTerm, rules: BenefitRules,
-            incidence: IncidenceTable | None = None) -> Projection:
+            incidence: IncidenceTable | None = None, shared: "SharedCohorts | None" = None) -> Projection:
     """Value every person of the register: components and expected monthly payments.
-    With an incidence table (§9.2), actives may also retire on ill-health."""
+    With an incidence table (§9.2), actives may also retire on ill-health. `shared` keeps
+    the cohorts' survival rows and annuities across calls on the same assumptions (a batch)."""
     if not is_month_end(valuation_date):
         raise ValueError("the valuation date must be a month end")
     n_persons = len(register)
@@ -160,11 +161,14 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     spouse_cohort = np.full(n_persons, -1, dtype=np.int64)
     spouse_cohort[has_spouse_value] = inverse[n_persons:]
 
-    survival = np.zeros((cohort_sex.size, GRID))
-    survival[:, :GRID - 1] = mortality.monthly_survival(valuation_date, cohort_sex, cohort_age,
-                                                        HORIZON_MONTHS)
     v = value_factors(curve, inflation)
-    annuity = suffix_sums(survival * v)  # annuity[c, k] = Σ_{j≥k} v_j S_c(j)
+    if shared is None:
+        survival = np.zeros((cohort_sex.size, GRID))
+        survival[:, :GRID - 1] = mortality.monthly_survival(valuation_date, cohort_sex, cohort_age,
+                                                            HORIZON_MONTHS)
+        annuity = suffix_sums(survival * v)  # annuity[c, k] = Σ_{j≥k} v_j S_c(j)
+    else:  # the same rows, computed once for every register valued on these assumptions
+        survival, annuity = shared.rows(valuation_date, mortality, v, cohort_sex, cohort_age)
 
     start = np.minimum(b.start, SENTINEL)  # k_A beyond every horizon: the sentinel month
     pv_own = b.benefit / 12.0 * annuity[cohort, start]
@@ -298,6 +302,46 @@ def project(register: Register, valuation_date: dt.date, curve: DiscountCurve,
     )
     return Projection(persons=persons, monthly_payments=monthly, value_factors=v,
                       n_cohorts=int(cohort_sex.size), n_spouse_pairs=n_pairs)
+
+
+class SharedCohorts:
+    """Survival rows S_c and annuities A_c of cohorts (sex, age in months), kept across
+    projections on one valuation date, mortality basis and v_k (the kommuner of a batch),
+    so that each cohort's rows are computed once. Each row depends on its cohort alone
+    (`monthly_survival` and the suffix sums work row by row), so a row taken from here is
+    the row a projection of its own would compute, bit for bit."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._mortality: MortalityBasis | None = None
+        self._v: np.ndarray | None = None
+        self._position = np.full(0, -1, dtype=np.int64)  # cohort key (age·2 + sex) → row, −1 not yet
+        self._survival = np.zeros((0, GRID))
+        self._annuity = np.zeros((0, GRID))
+
+    def rows(self, valuation_date: dt.date, mortality: MortalityBasis, v: np.ndarray, sex: np.ndarray,
+             age_months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(survival, annuity) of the cohorts, one row each, in the order given."""
+        if self._key is None:
+            self._key, self._mortality, self._v = (valuation_date,), mortality, v.copy()
+        elif (self._key != (valuation_date,) or self._mortality is not mortality
+              or not np.array_equal(self._v, v)):
+            raise ValueError("SharedCohorts serves one valuation date, mortality basis and v_k")
+        keys = age_months.astype(np.int64) * 2 + sex.astype(np.int64)
+        if keys.size and int(keys.max()) >= self._position.size:
+            grown = np.full(int(keys.max()) + 1, -1, dtype=np.int64)
+            grown[:self._position.size] = self._position
+            self._position = grown
+        missing = np.unique(keys[self._position[keys] < 0])
+        if missing.size:
+            survival = np.zeros((missing.size, GRID))
+            survival[:, :GRID - 1] = mortality.monthly_survival(valuation_date, (missing % 2).astype(np.int8),
+                                                                missing // 2, HORIZON_MONTHS)
+            self._position[missing] = self._survival.shape[0] + np.arange(missing.size)
+            self._survival = np.concatenate([self._survival, survival])
+            self._annuity = np.concatenate([self._annuity, suffix_sums(survival * v)])
+        position = self._position[keys]
+        return self._survival[position], self._annuity[position]
 
 
 def dense_index(keys: np.ndarray, key_range: int) -> tuple[np.ndarray, np.ndarray]:

@@ -233,7 +233,8 @@ def run_sensitivity_analysis(register_path: str | Path, basis: Basis,
     scenario_bases(basis, scenarios)  # a bad override is reported before anything is read or valued
     run = run_valuation(register_path, basis=basis)
     chosen = scenario_assumptions(run.assumptions, scenarios)
-    result = run_sensitivities(run.register, run.assumptions, chosen, base_liability=run.valuation.total_liability)
+    result = run_sensitivities(run.register, run.assumptions, chosen, base_liability=run.valuation.total_liability,
+                               base_valuation=run.valuation)
     return run, result
 
 

@@ -11,6 +11,14 @@ its name is what the working paper shows. The scenarios are valued on assumption
 resolved beforehand (the run layer applies each scenario's overrides to the base's
 resolved assumptions, so no file is read again unless a scenario names another one):
 everything here is pure.
+
+Scenarios that change only the value factors v_k = I(t_k)·P(t_k) (curve shifts,
+inflation) are not revalued. The liability is a sum over months of v_k times the expected
+payment at t_k before indexation, R_k (every component of §5 and §9 is such a sum:
+docs/technical-notes.md), and nothing else depends on the curve or the inflation: cohorts,
+survival, benefits, spouse pairs and joint tables, and hence R_k, are those of the base.
+So L' = Σ_{k≥1} R_k·v'_k, with R_k = M_k / I(t_k) from the base valuation's expected payments
+M_k: one dot product over 1,442 months instead of a valuation.
 """
 
 from __future__ import annotations
@@ -19,10 +27,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from tjenestemandspension.actuarial.assumptions import Assumptions
 from tjenestemandspension.actuarial.basis import Basis
 from tjenestemandspension.actuarial.engine import value
+from tjenestemandspension.actuarial.indexation import indexation
+from tjenestemandspension.actuarial.projection import value_factors
 from tjenestemandspension.actuarial.register import Register
+from tjenestemandspension.actuarial.results import Valuation
 
 
 RATE_SHIFTS_BP = (100, 50)  # the shifts, up and down, that give the durations
@@ -30,6 +43,9 @@ INFLATION_STEP = 0.005  # ±0.5 percentage points
 MORTALITY_STEP = 0.10  # ±10 % on both sexes' intensities
 BASIS_POINTS = 10_000  # in a unit of rate
 OWN_PREFIX = "own:"
+# the settings that act on the value factors v_k only; a scenario that changes nothing else
+# is valued from the base's expected payments
+VALUE_FACTOR_KEYS = frozenset({"curve.shift_bp", "inflation.rate", "inflation.by_term"})
 
 
 @dataclass(frozen=True)
@@ -102,13 +118,49 @@ def scenario_basis(basis: Basis, scenario: Scenario) -> Basis:
     return basis.with_overrides(scenario.overrides, source=f"følsomhed: {scenario.name}")
 
 
+def changes_only_value_factors(base: Assumptions, scenario: Assumptions) -> bool:
+    """True when `scenario` differs from `base` only in settings that act on v_k alone
+    (the curve's shift, the inflation), on the same curve source, mortality and rules."""
+    a, b = base.basis, scenario.basis
+    keys = set(a.values) | set(b.values)
+    return (all(a[key] == b[key] for key in keys - VALUE_FACTOR_KEYS)
+            and scenario.source_curve is base.source_curve
+            and scenario.source_mortality is base.source_mortality
+            and scenario.incidence is base.incidence
+            and scenario.rules == base.rules
+            and scenario.valuation_date == base.valuation_date)
+
+
+def liability_on_value_factors(base: Valuation, scenario: Assumptions) -> float:
+    """The base valuation's liability with the value factors of `scenario`: Σ_k R_k·v'_k,
+    R_k the base's expected payments at t_k before indexation."""
+    months = np.arange(1, base.monthly_payments.size)  # payments are made at t_k, k ≥ 1 (column 0 is no payment)
+    before_indexation = base.monthly_payments[1:] / indexation(base.assumptions.inflation, months / 12.0)
+    return float(before_indexation @ value_factors(scenario.curve, scenario.inflation)[months])
+
+
 def run_sensitivities(register: Register, base: Assumptions, scenarios: list[tuple[Scenario, Assumptions]],
-                      base_liability: float | None = None) -> Sensitivities:
-    """The liability under each scenario's assumptions, the changes and the durations."""
+                      base_liability: float | None = None, base_valuation: Valuation | None = None,
+                      reuse: bool = True) -> Sensitivities:
+    """The liability under each scenario's assumptions, the changes and the durations.
+
+    `base_valuation` (of `register` on `base`) saves valuing the base again; with `reuse`
+    (the default), scenarios that change only v_k are valued from its expected payments,
+    without `reuse` every scenario is revalued in full (the reference the tests compare with)."""
+    if base_valuation is not None and base_valuation.assumptions is not base:
+        raise ValueError("base_valuation must be the valuation on the base assumptions")
+    needs_base = reuse and any(changes_only_value_factors(base, a) for _, a in scenarios)
+    if base_valuation is None and (needs_base or base_liability is None):
+        base_valuation = value(register, base)
     if base_liability is None:
-        base_liability = value(register, base).total_liability
-    return sensitivities_of(lambda assumptions: value(register, assumptions).total_liability, scenarios,
-                            base_liability)
+        base_liability = base_valuation.total_liability
+
+    def liability_of(assumptions: Assumptions) -> float:
+        if reuse and changes_only_value_factors(base, assumptions):
+            return liability_on_value_factors(base_valuation, assumptions)
+        return value(register, assumptions).total_liability
+
+    return sensitivities_of(liability_of, scenarios, base_liability)
 
 
 def sensitivities_of(liability_of: Callable[[Assumptions], float], scenarios: list[tuple[Scenario, Assumptions]],

@@ -24,13 +24,13 @@ def test_sensitivities_1m(benchmark, reuse):
     persons = register(N_PERSONS)
     basis = default_basis().with_overrides({"valuation.date": VALUATION_DATE.isoformat()})
 
-    def run():  # what run_sensitivity_analysis does after reading the register
+    def run():  # what run_sensitivity_analysis does once the register is read
         base = resolve_assumptions(basis)
         valuation = value(persons, base)
         chosen = scenario_assumptions(base, standard_scenarios(basis))
         return run_sensitivities(persons, base, chosen, base_liability=valuation.total_liability,
                                  base_valuation=valuation, reuse=reuse)
 
-    result = benchmark.pedantic(run, rounds=1 if not reuse else 3, iterations=1)
+    result = benchmark.pedantic(run, rounds=3 if reuse else 1, iterations=1)
     benchmark.extra_info["persons"] = N_PERSONS
     benchmark.extra_info["scenarios"] = len(result.results)
