@@ -435,6 +435,10 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
     sheet.set_column(1, 1, 24)
 
 
+FINDINGS_LAST_COLUMN = 5  # Oversigt's tables are six columns wide
+FINDINGS_WIDTH = 120  # their width (column units) less a margin, for the wrapped text's height
+
+
 def _findings(sheet, s: _Sheets, row: int, findings: tuple) -> int:
     """The safeguards before posting (safeguards.py): a compact Advarsler block."""
     warnings = [f for f in findings if f.is_warning]
@@ -443,12 +447,18 @@ def _findings(sheet, s: _Sheets, row: int, findings: tuple) -> int:
     if not warnings:
         sheet.write(row, 0, _("No warnings before posting."))
         row += 1
+    # a finding can be long (the placeholders): wrapped across the overview's table columns,
+    # so that it neither runs off the page nor shrinks the printed sheet to fit it
     for finding in warnings:
-        sheet.write(row, 0, f"• {finding.text}", s.warning)
+        text = f"• {finding.text}"
+        sheet.merge_range(row, 0, row, FINDINGS_LAST_COLUMN, text, s.warning_wrap)
+        sheet.set_row(row, _text_height(text, FINDINGS_WIDTH))
         row += 1
     for finding in findings:  # notes, but not what is not valued: that has its own block below
         if not finding.is_warning and finding.code != "not_valued":
-            sheet.write(row, 0, f"• {finding.text}")
+            text = f"• {finding.text}"
+            sheet.merge_range(row, 0, row, FINDINGS_LAST_COLUMN, text, s.wrap)
+            sheet.set_row(row, _text_height(text, FINDINGS_WIDTH))
             row += 1
     return row + 1
 
