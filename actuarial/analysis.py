@@ -128,17 +128,22 @@ def _differs(a: Basis, b: Basis, keys: Sequence[str]) -> bool:
     return any(a[key] != b[key] for key in keys)
 
 
-def analyse_change(prior_register: Register, prior_assumptions: Assumptions, new_register: Register,
-                   new_assumptions: Assumptions, order: Sequence[str] = DEFAULT_ORDER,
-                   reported_prior: float | None = None, new_valuation: Valuation | None = None) -> Analysis:
-    """The reconciliation from the prior liability to the new one (see the module text)."""
-    prior_basis, new_basis = prior_assumptions.basis, new_assumptions.basis
+def analysis_period(prior_basis, new_basis) -> tuple[dt.date, dt.date, int, float]:
+    """(prior date, new date, months, years) of an analysis; the new date must be later."""
     prior_date, new_date = prior_basis.valuation_date, new_basis.valuation_date
     if new_date <= prior_date:
         raise InputError([Problem(key="valuation.date", value=new_date.isoformat(),
                                   expected=f"expected a date after the prior run's {prior_date.isoformat()}")])
     months = months_between(prior_date, new_date)
-    years = months / 12.0
+    return prior_date, new_date, months, months / 12.0
+
+
+def analyse_change(prior_register: Register, prior_assumptions: Assumptions, new_register: Register,
+                   new_assumptions: Assumptions, order: Sequence[str] = DEFAULT_ORDER,
+                   reported_prior: float | None = None, new_valuation: Valuation | None = None) -> Analysis:
+    """The reconciliation from the prior liability to the new one (see the module text)."""
+    prior_basis, new_basis = prior_assumptions.basis, new_assumptions.basis
+    prior_date, new_date, months, years = analysis_period(prior_basis, new_basis)
 
     prior = value(prior_register, prior_assumptions)
     prior_liability = prior.total_liability

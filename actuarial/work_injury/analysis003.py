@@ -25,14 +25,12 @@ import dataclasses
 
 import numpy as np
 
-from tjenestemandspension.actuarial.analysis import Analysis, Step, _differs, _take
+from tjenestemandspension.actuarial.analysis import Analysis, Step, _differs, _take, analysis_period
 from tjenestemandspension.actuarial.assumptions import Assumptions, derive
 from tjenestemandspension.actuarial.basis import SETTINGS, BasisValue
 from tjenestemandspension.actuarial.work_injury.cases import CaseRegister
 from tjenestemandspension.actuarial.work_injury.provision import value_work_injuries
 from tjenestemandspension.actuarial.work_injury.valuation import value_cases
-from tjenestemandspension.dates import months_between
-from tjenestemandspension.errors import InputError, Problem
 from tjenestemandspension.provenance import Provenance
 
 GROUPS = {
@@ -54,12 +52,7 @@ def row_keys(cases: CaseRegister) -> np.ndarray:
 def analyse_work_injuries(prior_cases: CaseRegister, prior: Assumptions, prior_triangle, new_cases: CaseRegister,
                           new: Assumptions, new_triangle=None) -> Analysis:
     prior_basis, new_basis = prior.basis, new.basis
-    prior_date, new_date = prior_basis.valuation_date, new_basis.valuation_date
-    if new_date <= prior_date:
-        raise InputError([Problem(key="valuation.date", value=new_date.isoformat(),
-                                  expected=f"expected a date after the prior run's {prior_date.isoformat()}")])
-    months = months_between(prior_date, new_date)
-    years = months / 12.0
+    prior_date, new_date, months, years = analysis_period(prior_basis, new_basis)
     start = value_work_injuries(prior_cases, prior, prior_triangle)
     curve = prior.curve
     discount = curve.discount(np.arange(start.values.monthly_payments.size) / 12.0)
