@@ -158,6 +158,31 @@ def _rerun_problem(folder: Path, expected: str) -> InputError:
     return InputError([Problem(file=str(folder), expected=expected)])
 
 
+def _rerun_work_injuries(manifest: dict, run):
+    """Grouping 003 valued beside 001 (`tjp value --work-injuries`), again from its recorded
+    case register (its hash must match) on the run's basis; None when the run had none."""
+    recorded = manifest.get("work_injury")
+    if recorded is None:
+        return None
+    from tjenestemandspension.actuarial.manifest import sha256_file
+    from tjenestemandspension.actuarial.work_injury.injury_run import run_work_injuries
+
+    problems = []
+    for entry in recorded.get("inputs", []):
+        path = Path(entry["path"])
+        if not path.is_file():
+            problems.append(Problem(file=str(path), expected="is not at hand; --rerun needs the run's inputs"))
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(Problem(file=str(path), expected=(
+                "was changed since the run (its sha256 differs from manifest.json)")))
+    if problems:
+        raise InputError(problems)
+    cases = next(entry["path"] for entry in recorded["inputs"] if entry["role"] == "cases")
+    booked = recorded.get("booked")
+    return run_work_injuries(cases, run.basis, None if booked is None else Decimal(booked),
+                             assumptions=run.assumptions)
+
+
 def rerun_folder(folder: str | Path, pseudonym_key: str | None = None) -> int:
     """Recompute a valuation run from the inputs its manifest records and compare every
     output byte for byte; returns the number of files compared, raises InputError."""
@@ -195,6 +220,7 @@ def rerun_folder(folder: str | Path, pseudonym_key: str | None = None) -> int:
     booked = manifest.get("booked")
     run = run_valuation(inputs["register"], basis=basis, booked=None if booked is None else Decimal(booked),
                         reading=reading, columns_file=inputs.get("columns"), pseudonymized=pseudonyms is not None)
+    work_injuries = _rerun_work_injuries(manifest, run)
     scratch = Path(tempfile.mkdtemp(prefix=".tjp-rerun-"))
     from tjenestemandspension import i18n
 
@@ -204,7 +230,8 @@ def rerun_folder(folder: str | Path, pseudonym_key: str | None = None) -> int:
         i18n.set_language(command.get("language") if command.get("language") in i18n.LANGUAGES else None)
         try:
             write_run_files(run, scratch, persons_format=command.get("persons_format", "auto"),
-                            pseudonyms=pseudonyms, extra_manifest={"command": command})
+                            pseudonyms=pseudonyms, extra_manifest={"command": command},
+                            work_injuries=work_injuries)
         finally:
             i18n.set_language(shown_in)
         problems = []

@@ -112,3 +112,24 @@ def test_rerun_needs_the_inputs_unchanged(run, tmp_path):
             f"manifest.json)"]
     finally:
         shutil.copy(moved / "register.csv", source / "register.csv")
+
+
+def test_rerun_recomputes_both_groupings_and_catches_a_changed_case_register(tmp_path):
+    """The README's main command values 001 and 003 in one run: --rerun recomputes both
+    from the recorded registers, and refuses a case register changed since."""
+    folder = tmp_path / "example"
+    assert runner.invoke(app, ["example", str(folder)]).exit_code == 0
+    out = folder / "out"
+    result = runner.invoke(app, ["value", str(folder / "register.csv"), "--basis", str(folder / "basis.toml"),
+                                 "--booked=-950000000", "--work-injuries", str(folder / "sager.csv"),
+                                 "--booked-work-injuries=-68000000", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(app, ["verify", str(out), "--rerun"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[1] == ("OK: genberegningen fra de registrerede inddata giver de samme 10 filer, "
+                                            "byte for byte.")
+    with open(folder / "sager.csv", "a", encoding="utf-8") as cases:
+        cases.write("\n")
+    changed = runner.invoke(app, ["verify", str(out), "--rerun"])
+    assert changed.exit_code == 2
+    assert "sager.csv" in changed.output and "sha256" in changed.output
