@@ -186,3 +186,29 @@ def test_the_command_line_starts_without_scipy_pandas_or_xlsxwriter():
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'pandas', 'xlsxwriter', 'openpyxl', 'pyarrow'}))")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert shown == "[]"
+
+
+def test_personer_sheet_carries_the_register_columns_in_bulk(tmp_path):
+    """The register's own columns beside the results, in the same bulk rows: birth dates as
+    date cells, sex as M/K, amounts as numbers, unknown values empty."""
+    import datetime as dt
+
+    import openpyxl
+
+    from tjenestemandspension.actuarial.workpaper import INPUT_HEADERS, PERSON_HEADERS, WorkpaperContext, write_workpaper
+
+    frame = synthetic_register(200, seed=13)
+    register = register_from_frame(frame, V)
+    valuation = value(register, resolve_assumptions(default_basis()))
+    path = tmp_path / "valuation.xlsx"
+    write_workpaper(path, valuation, None, WorkpaperContext(run_id="test"))
+    rows = list(openpyxl.load_workbook(path)["Personer"].iter_rows(min_row=2, values_only=True))
+    first = len(PERSON_HEADERS)
+    names = list(INPUT_HEADERS)
+    births = [row[first + names.index("birth_date")] for row in rows]
+    assert all(isinstance(b, dt.datetime) for b in births)
+    assert [b.date() for b in births] == [d.astype(dt.date) for d in register.birth_date.astype("datetime64[D]")]
+    assert {row[first + names.index("sex")] for row in rows} <= {"M", "K"}
+    salaries = [row[first + names.index("pensionable_salary")] for row in rows]
+    expected = [None if np.isnan(v) else float(v) for v in register.pensionable_salary]
+    assert [None if s is None else float(s) for s in salaries] == expected
