@@ -57,8 +57,9 @@ def test_every_documented_number_is_the_engines(repo_root, example):
             assert printed(person[lookup], cell) == cell, f"{key} {person['person_id']}"
 
 
-def test_the_reference_gives_the_same_kroner(repo_root, example):
-    basis, assumptions, explained = example
+def reference_and_persons(repo_root, basis, assumptions):
+    """The tests' per-person reference on the example's basis, and the worked example's
+    persons read straight from examples/worked_example.csv."""
     frame = pd.read_csv(repo_root / "examples" / "worked_example.csv", sep=";", decimal=",", dtype=str,
                         keep_default_na=False)
     for column in ("service_years", "pensionable_salary", "annual_pension"):
@@ -66,8 +67,14 @@ def test_the_reference_gives_the_same_kroner(repo_root, example):
     mortality = assumptions.mortality
     reference = Reference(basis, assumptions.curve, mortality.mortality.values, mortality.improvement.values,
                           mortality.benchmark_year)
+    return reference, persons_from_frame(frame)
+
+
+def test_the_reference_gives_the_same_kroner(repo_root, example):
+    basis, assumptions, explained = example
+    reference, persons = reference_and_persons(repo_root, basis, assumptions)
     rows = documented_rows(repo_root)
-    for index, person in enumerate(persons_from_frame(frame)[:3]):
+    for index, person in enumerate(persons[:3]):
         expected = reference.value(person)
         for component in ("pv_own", "pv_lump_sum", "pv_supplement", "pv_spouse", "pv_child"):
             cell = rows[component][index]
@@ -97,13 +104,7 @@ def test_the_fourth_person_with_ill_health_to_the_ore(repo_root):
     assert len(rows) == 12 and person["pv_ill_health"] > 0
     for key, cell in rows.items():
         assert printed(person[key], cell) == cell, key
-    frame = pd.read_csv(repo_root / "examples" / "worked_example.csv", sep=";", decimal=",", dtype=str,
-                        keep_default_na=False)
-    for column in ("service_years", "pensionable_salary", "annual_pension"):
-        frame[column] = pd.to_numeric(frame[column].str.replace(",", "."), errors="coerce")
-    mortality = assumptions.mortality
-    reference = Reference(basis, assumptions.curve, mortality.mortality.values, mortality.improvement.values,
-                          mortality.benchmark_year)
-    expected = reference.value(persons_from_frame(frame)[3])
+    reference, persons = reference_and_persons(repo_root, basis, assumptions)
+    expected = reference.value(persons[3])
     for component in ("pv_own", "pv_ill_health", "pv_spouse", "pv_total"):
         assert printed(expected[component], rows[component]) == rows[component], component
