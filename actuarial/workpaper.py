@@ -678,6 +678,9 @@ def _data_basis(sheet, s: _Sheets, valuation: Valuation, context: WorkpaperConte
     sheet.set_column(0, 0, 56)
 
 
+JOURNAL_TEXT_WIDTH = 60  # Postering's text column; wrapped, its rows get the height of their lines
+
+
 def _journal(sheet, s: _Sheets, journal: Journal | None) -> None:
     headers = list(JOURNAL_COLUMNS)
     formats = [None, None, None, None, None, None, s.kroner, s.kroner, s.kroner, s.wrap, None]
@@ -691,7 +694,7 @@ def _journal(sheet, s: _Sheets, journal: Journal | None) -> None:
         rows = [[line.as_row()[h] for h in headers] for line in journal.lines]
     amounts = [r[c] for r in rows for c in (6, 7, 8) if r[c] is not None]
     width = _amount_width(amounts, 18)
-    widths = [12, 12, 14, 10, 11, 7, width, width, width, 60, 14]
+    widths = [12, 12, 14, 10, 11, 7, width, width, width, JOURNAL_TEXT_WIDTH, 14]
     s.table(sheet, 0, [h.capitalize() for h in headers], rows, formats, widths)
     for offset, line in enumerate(rows, start=1):
         sheet.set_row(offset, _text_height(line[9], widths[9]))

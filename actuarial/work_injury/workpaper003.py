@@ -21,6 +21,7 @@ import xlsxwriter
 from tjenestemandspension.actuarial.journal import RECOGNITION_THRESHOLD, must_be_recognised
 from tjenestemandspension.actuarial.work_injury.cases import BENEFIT_DANISH, BENEFIT_NAMES
 from tjenestemandspension.actuarial.workpaper import (
+    JOURNAL_TEXT_WIDTH,
     SHEETS,
     WORKBOOK_OPTIONS,
     WorkpaperContext,
@@ -28,6 +29,7 @@ from tjenestemandspension.actuarial.workpaper import (
     _journal,
     _analysis,
     _print_setup,
+    _text_height,
     _sensitivities,
     _Sheets,
     _write,
@@ -228,10 +230,14 @@ def add_to_pension_workpaper(book: xlsxwriter.Workbook, s: _Sheets, run, pension
         formats = [None, None, None, None, None, None, s.kroner, s.kroner, s.kroner, s.wrap, None]
         first = postering.dim_rowmax + 1
         for offset, line in enumerate(run.journal.lines):
-            for column, (value, cell_format) in enumerate(zip(line.as_row().values(), formats)):
+            row = line.as_row()
+            for column, (value, cell_format) in enumerate(zip(row.values(), formats)):
                 _write(postering, first + offset, column, value, cell_format)
+            postering.set_row(first + offset, _text_height(row["tekst"], JOURNAL_TEXT_WIDTH))
     elif run.journal is not None:
-        postering.write(postering.dim_rowmax + 1, 9, run.journal.note, s.wrap)
+        row = postering.dim_rowmax + 1
+        postering.write(row, 9, run.journal.note, s.wrap)
+        postering.set_row(row, _text_height(run.journal.note, JOURNAL_TEXT_WIDTH))
     add_work_injury_sheets(book, s, run, overview=False)
 
 
