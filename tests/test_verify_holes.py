@@ -109,3 +109,13 @@ def test_batch_problems_name_the_kommune(runs, tmp_path):
     assert result.exit_code == 2
     assert result.output == ("error: persons.csv: was changed after the run (its sha256 differs from "
                              "manifest.json) [kommune Odense Kommune]\n")
+
+
+def test_a_manifest_without_its_total_is_a_message_not_a_traceback(single, tmp_path):
+    rewrite_manifest(single, lambda content: content.pop("totals"))
+    result = invoke("rollforward", "--prior", single, "--to", "2025-12-31", "--payments", "1000000", "--booked", "-5000000",
+                    "--out", tmp_path / "rf")
+    assert result.exit_code == 2, result.output
+    assert result.output == ("error: manifest.json, key 'totals.liability': has no total liability; it is not the "
+                             "manifest of a valuation or roll-forward\n")
+    assert not (tmp_path / "rf").exists()
