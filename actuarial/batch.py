@@ -264,14 +264,14 @@ def overview_frame(result: BatchResult) -> pd.DataFrame:
     for name, run in result.runs.items():
         journal = run.journal
         rows.append({
-            "kommune": name, "status": "værdiansat", "personer": len(run.register),
+            "kommune": mask_cpr(name), "status": "værdiansat", "personer": len(run.register),
             "forpligtelse": run.valuation.total_liability,
             "bogført": None if journal is None else float(journal.booked),
             "regulering": None if journal is None else float(journal.regulation),
             "mappe": folders[name], "kørsel": run.run_id, "problemer": 0,
         })
     for name, problems in result.skipped.items():
-        rows.append({"kommune": name, "status": "sprunget over", "personer": None, "forpligtelse": None,
+        rows.append({"kommune": mask_cpr(name), "status": "sprunget over", "personer": None, "forpligtelse": None,
                      "bogført": None, "regulering": None, "mappe": "", "kørsel": "", "problemer": len(problems)})
     frame = pd.DataFrame(rows)
     valued = frame[frame["status"] == "værdiansat"]

@@ -35,6 +35,7 @@ from tjenestemandspension.actuarial.headers import for_people, header
 from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, Journal
 from tjenestemandspension.actuarial.manifest import MANIFEST, journal_summary, manifest, write_manifest
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
+from tjenestemandspension.actuarial.table_validation import mask_cpr
 from tjenestemandspension.actuarial.results import AMOUNT_COLUMNS, EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
 from tjenestemandspension.danish import danish_date, kroner_text
 from tjenestemandspension.errors import InputError, Problem, one_line
@@ -546,7 +547,7 @@ def write_batch(result, basis, target: Path, force: bool = False, persons_format
         overview = overview_frame(result)
         write_csv(ore_texts(overview, ("forpligtelse", "bogført", "regulering")), folder / "overview.csv")
         write_cashflows(consolidated_cashflows(result), folder / "cashflows.csv")
-        skipped = pd.DataFrame([{"kommune": name, "problem": str(problem)}
+        skipped = pd.DataFrame([{"kommune": mask_cpr(name), "problem": str(problem)}
                                 for name, problems in result.skipped.items() for problem in problems],
                                columns=["kommune", "problem"])
         write_csv(skipped, folder / "skipped.csv")

@@ -291,3 +291,19 @@ def test_pseudonymize_replaces_ids_everywhere_and_maps_only_where_asked(tmp_path
                     "--pseudonym-map", inside / "map.csv")
     assert result.exit_code == 2 and "expected a file outside the output folder" in result.output
     assert not inside.exists()
+
+
+def test_a_cpr_number_in_a_kommune_name_is_masked_in_the_batch_overview(tmp_path):
+    cpr = "010170-1234"
+    frame = synthetic_register(60, seed=13, municipalities=("Aarhus Kommune", f"Odense {cpr}"))
+    write_csv(frame, tmp_path / "register.csv")
+    out = tmp_path / "out"
+    result = invoke("value", tmp_path / "register.csv", "--out", out)
+    assert result.exit_code in (0, 3), result.output
+    for name in ("overview.csv", "skipped.csv"):
+        assert cpr.encode() not in (out / name).read_bytes(), name
+    workbook = openpyxl.load_workbook(out / "overview.xlsx", read_only=True)
+    cells = [str(v) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for v in row]
+    assert not any(cpr in cell for cell in cells) and any("Odense xxxxxx-xxxx" in cell for cell in cells)
+    assert "Odense xxxxxx-xxxx" in (out / "overview.csv").read_text(encoding="utf-8-sig")
+    assert cpr not in result.output
