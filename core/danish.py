@@ -10,6 +10,7 @@ line or in a small CSV are read in either convention: 1234567.89, 1.234.567,89 o
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from tjenestemandspension.errors import InputError, Problem
@@ -48,14 +49,39 @@ def compact_amount_text(text: str | float | Decimal) -> str:
     return str(text).strip().replace(" ", "").replace("\u00a0", "")
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
+
+
+def _plain_amount(raw: str) -> str | None:
+    """The typed amount with a decimal point and no grouping, or None if it cannot be read unambiguously.
+
+    With a comma, the comma is the decimal sign and any points must group thousands
+    (1.234.567,89). Without one, two or more points can only group thousands
+    (-2.000.000); a single point is a decimal point, except one followed by exactly
+    three digits (2.000), which could be either and is refused.
+    """
+    if "," in raw:
+        whole, _, decimals = raw.partition(",")
+        if "," in decimals or "." in decimals or ("." in whole and not _GROUPED.fullmatch(whole)):
+            return None
+        return whole.replace(".", "") + "." + decimals
+    if raw.count(".") > 1:
+        return raw.replace(".", "") if _GROUPED.fullmatch(raw) else None
+    if re.fullmatch(r"[+-]?\d+\.\d{3}", raw):
+        return None
+    return raw
+
+
 def parse_amount(text: str | float | Decimal, option: str,
                  expected: str = N_("expected an amount in kroner, e.g. 123456789,50")) -> Decimal:
-    """Kroner as typed: 1234567.89, 1.234.567,89 or 1234567,89 (spaces ignored).
+    """Kroner as typed: 1234567.89, 1.234.567,89, 1234567,89 or -2.000.000 (spaces ignored).
 
     `option` names where it was typed (`--booked`, or a file), for the message.
     """
     raw = compact_amount_text(text)
-    cleaned = raw.replace(".", "").replace(",", ".") if "," in raw else raw
+    cleaned = _plain_amount(raw)
+    if cleaned is None:
+        raise InputError([Problem(file=option, value=raw, expected=expected)])
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:

@@ -67,7 +67,17 @@ def test_an_amount_typed_any_way(typed):
     assert parse_amount(typed, "--payments") == Decimal("1234567.89")
 
 
-@pytest.mark.parametrize("typed", ["abc", "nan", "inf", "1.234.567", ""])
+@pytest.mark.parametrize("typed, amount", [
+    ("-2.000.000", "-2000000"), ("2.000.000,50", "2000000.50"), ("-2.000.000,00", "-2000000.00"),
+    ("1.234.567", "1234567"), ("+12.000.000", "12000000"), ("12.5", "12.5"), ("-1234,5", "-1234.5"),
+])
+def test_thousands_points_with_a_sign_and_without_decimals(typed, amount):
+    assert parse_amount(typed, "--booked") == Decimal(amount)
+
+
+# "2.000" could be two thousand or two; the others group or place separators wrongly.
+@pytest.mark.parametrize("typed", ["abc", "nan", "inf", "", "2.000", "-2.000", "1.23.456", "12.34.567",
+                                   "1.2345.678", "1.234,5,6", "1,234.56", "1.23,45", "--2.000.000"])
 def test_what_is_not_an_amount(typed):
     with pytest.raises(InputError, match="--payments.*expected an amount in kroner"):
         parse_amount(typed, "--payments")
