@@ -171,8 +171,9 @@ def output_folders(names: list[str]) -> dict[str, str]:
     return folders
 
 
-def read_booked_file(path: Path) -> dict[str, Decimal]:
-    """municipality;booked (or kommune;bogført) → the booked balance of each kommune."""
+def read_booked_file(path: Path, grouping: str = "001") -> dict[str, Decimal]:
+    """municipality;booked (or kommune;bogført) → the booked balance of each kommune on
+    9.72.90 `grouping` (001 pensions, 003 work injuries: the sign message names it)."""
     if not path.is_file():
         raise InputError.single("booked-balance file not found", file=str(path))
     text, _ = decode_text(path.read_bytes(), str(path), "booked-balance file")
@@ -191,7 +192,7 @@ def read_booked_file(path: Path) -> dict[str, Decimal]:
         name = row[kommune].strip() if kommune < len(row) else ""
         amount_text = row[booked] if booked < len(row) else ""
         try:
-            amount = parse_booked(amount_text, option=str(path))
+            amount = parse_booked(amount_text, option=str(path), grouping=grouping)
         except InputError as error:
             problems += [Problem(file=str(path), row=number, column=header[booked], value=amount_text,
                                  expected=p.expected) for p in error.problems]

@@ -85,7 +85,7 @@ def arbejdsskader(
     target = out if out is not None else default_output_folder(resolved.valuation_date)
     check_output_folder(target, force)
     if booked_file is not None:
-        runs = run_work_injury_batch(cases, resolved, read_booked_file(booked_file))
+        runs = run_work_injury_batch(cases, resolved, read_booked_file(booked_file, grouping="003"))
         files = write_work_injury_batch(runs, resolved, target, force=force)
         lines = [f"Arbejdsskadeforpligtelse (9.72.90.003) pr. {resolved.valuation_date:%d-%m-%Y}: {len(runs)} kommuner",
                  "", f"{'kommune':<30}{'rækker':>8}{'forpligtelse (kr.)':>24}{'regulering (kr.)':>22}"]

@@ -213,3 +213,16 @@ def test_totals_keep_the_three_parts_apart(tmp_path, cases):
         total = part.loc["i alt"]
         assert total["liability"] == pytest.approx(total["pv"] + total["reserve"] + 52135.228261, rel=1e-12)
         assert total["reserve"] == 150000
+
+
+def test_a_positive_balance_in_a_003_booked_file_names_9_72_90_003(tmp_path, cases):
+    several = tmp_path / "kommuner.csv"
+    several.write_text(cases.read_text(encoding="utf-8").replace("forvaltning", "kommune"), encoding="utf-8")
+    booked = tmp_path / "bogført.csv"
+    booked.write_text("kommune;bogført\nA;-2.000.000\nB;300000\n", encoding="utf-8")
+    result = runner.invoke(app, ["arbejdsskader", str(several), "--booked-file", str(booked), "--out",
+                                 str(tmp_path / "z")])
+    assert result.exit_code == 2
+    assert "9.72.90.003" in result.stderr and "9.72.90.001" not in result.stderr, result.stderr
+    assert "row 3" in result.stderr or "række 3" in result.stderr
+    assert not (tmp_path / "z").exists()
