@@ -233,6 +233,8 @@ def write_workpaper(path: Path, valuation: Valuation, journal: Journal | None, c
         from tjenestemandspension.actuarial.work_injury.workpaper003 import add_to_pension_workpaper
 
         add_to_pension_workpaper(workbook, sheets, work_injuries, valuation)
+    # signed last, below everything Oversigt states (003's block included, when it is valued)
+    _sign_off(add["overview"], sheets, add["overview"].dim_rowmax + 3)
     _print_setup(workbook, context, portrait=(add["method"].name, add["note"].name),
                  no_repeat=(add["overview"].name, add["data"].name))
     # Personer has 30 columns: printed three pages wide, with the person id on every page
@@ -429,8 +431,6 @@ def _overview(sheet, s: _Sheets, valuation: Valuation, journal: Journal | None, 
     for note in context.notes:
         row += 1
         sheet.write(row, 0, note, s.warning)
-    row += 2
-    _sign_off(sheet, s, row)
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 24)
 

@@ -131,6 +131,11 @@ def test_value_both_groupings_one_journal_one_working_paper(tmp_path, cases):
     overview = [c for row in book["Oversigt"].iter_rows(values_only=True) for c in row if c is not None]
     assert "Arbejdsskadeforpligtelse (9.72.90.003)" in overview
     assert "Funktion 9.72.90 i alt (grupperingerne 001 og 003)" in overview
+    # the sign-off is signed on everything above it: it comes after 003's block, last on the sheet
+    positions = {c: n for n, c in enumerate(overview) if isinstance(c, str)}
+    assert positions["Arbejdsskadeforpligtelse (9.72.90.003)"] < positions["Udarbejdet af"]
+    assert positions["Funktion 9.72.90 i alt (grupperingerne 001 og 003)"] < positions["Godkendt af"]
+    assert overview.index("Godkendt af") == max(positions[label] for label in positions)
     postings = [row[2] for row in book["Postering"].iter_rows(values_only=True)]
     assert postings[1:] == ["9.72.90.001", "9.75.99", "9.72.90.003", "9.75.99"]
     assumptions = {row[0] for row in book["Forudsætninger"].iter_rows(values_only=True)}
