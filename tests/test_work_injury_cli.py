@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tjenestemandspension.danish import format_kroner
 from typer.testing import CliRunner
 
 from test_work_injury_register import BAD, EXPECTED
@@ -136,6 +138,13 @@ def test_value_both_groupings_one_journal_one_working_paper(tmp_path, cases):
     assert positions["Arbejdsskadeforpligtelse (9.72.90.003)"] < positions["Udarbejdet af"]
     assert positions["Funktion 9.72.90 i alt (grupperingerne 001 og 003)"] < positions["Godkendt af"]
     assert overview.index("Godkendt af") == max(positions[label] for label in positions)
+    note = [c for row in book["Regnskabsnote"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Note: Hensatte forpligtelser, tjenestemandspensioner (9.72.90.001)" in note
+    assert "Note: Hensatte forpligtelser, arbejdsskader (9.72.90.003)" in note
+    manifest_003 = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["work_injury"]["totals"]
+    total_003 = format_kroner(manifest_003["liability"])
+    assert any(f"{total_003} kr." in line and "arbejdsskadesikringsloven" in line for line in note), note
+    assert any(line.startswith("•  regulering af løbende ydelser: ") and "[ASL-25]" in line for line in note)
     postings = [row[2] for row in book["Postering"].iter_rows(values_only=True)]
     assert postings[1:] == ["9.72.90.001", "9.75.99", "9.72.90.003", "9.75.99"]
     assumptions = {row[0] for row in book["Forudsætninger"].iter_rows(values_only=True)}

@@ -29,13 +29,15 @@ from tjenestemandspension.actuarial.workpaper import (
     _journal,
     _analysis,
     _print_setup,
+    percent_text,
     _text_height,
+    _text_lines,
     _sensitivities,
     _Sheets,
     _write,
 )
-from tjenestemandspension.i18n import _
-from tjenestemandspension.danish import danish_date, danish_number
+from tjenestemandspension.i18n import N_, _
+from tjenestemandspension.danish import danish_date, danish_number, format_kroner
 from tjenestemandspension.rounding import to_ore
 
 TITLE = "Arbejdsskadeforpligtelse (9.72.90.003)"
@@ -238,7 +240,36 @@ def add_to_pension_workpaper(book: xlsxwriter.Workbook, s: _Sheets, run, pension
         row = postering.dim_rowmax + 1
         postering.write(row, 9, run.journal.note, s.wrap)
         postering.set_row(row, _text_height(run.journal.note, JOURNAL_TEXT_WIDTH))
+    _accounts_note_003(book.get_worksheet_by_name(_(SHEETS["note"])), s, run)
     add_work_injury_sheets(book, s, run, overview=False)
+
+
+IBNR_NOTE = {"none": N_("no provision for injuries not yet reported (IBNR) is made"),
+             "amount": N_("injuries not yet reported (IBNR): an amount set by the kommune, {amount} kr."),
+             "chainladder": N_("injuries not yet reported (IBNR): the chain-ladder method on the kommune's "
+                               "claims triangle, {amount} kr.")}
+
+
+def _accounts_note_003(sheet, s: _Sheets, run) -> None:
+    """Regnskabsnote of a run valuing both groupings: the note on 003 below the note on 001."""
+    valuation, basis = run.valuation, run.basis
+    liability = to_ore(valuation.total_liability)
+    items = [
+        ("h", _("Note: provisions, work injuries (9.72.90.003)")),
+        ("p", _("The obligation for work injuries that the kommune carries itself (self-insurance) at {date} is "
+                "{amount} kr. It is the capital value of the running and awarded benefits under the "
+                "arbejdsskadesikringsloven, computed per case from the case register ({cases} rows), with the "
+                "case reserves of cases not yet decided.").format(
+                    date=danish_date(valuation.valuation_date), amount=format_kroner(liability),
+                    cases=danish_number(len(valuation.rows)))),
+        ("p", _("Assumptions (discount curve and mortality as for the pensions):")),
+        ("b", _("regulation of running benefits: {rate} a year (the satsreguleringsprocent) [ASL-25]").format(
+            rate=percent_text(basis["work_injury.regulation_rate"]))),
+        ("b", _("mortality: the pensions' benchmark times {factor}").format(
+            factor=danish_number(basis["work_injury.mortality_factor"], 2))),
+        ("b", _(IBNR_NOTE[valuation.ibnr.method]).format(amount=format_kroner(to_ore(valuation.ibnr.amount)))),
+    ]
+    _text_lines(sheet, s, sheet.dim_rowmax + 2, items)
 
 
 def write_work_injury_workpaper(path: Path, run) -> None:
