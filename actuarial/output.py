@@ -35,8 +35,8 @@ from tjenestemandspension.actuarial.headers import for_people, header
 from tjenestemandspension.actuarial.journal import JOURNAL_COLUMNS, Journal
 from tjenestemandspension.actuarial.manifest import MANIFEST, journal_summary, manifest, write_manifest
 from tjenestemandspension.actuarial.pseudonyms import Pseudonyms
-from tjenestemandspension.actuarial.table_validation import mask_cpr
 from tjenestemandspension.actuarial.results import AMOUNT_COLUMNS, EXPLANATORY_COLUMNS, PERSON_COLUMNS, Valuation
+from tjenestemandspension.actuarial.table_validation import mask_cpr
 from tjenestemandspension.danish import danish_date, kroner_text
 from tjenestemandspension.errors import InputError, Problem, one_line
 from tjenestemandspension.i18n import N_

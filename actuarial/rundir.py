@@ -46,17 +46,15 @@ class RunFolder:
     def liability(self) -> float:
         totals = self.manifest.get("totals")
         value = totals.get("liability") if isinstance(totals, dict) else None
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise InputError([Problem(file=str(self.folder / MANIFEST), key="totals.liability",
-                                      value=None if value is None else str(value),
-                                      expected=N_("has no total liability; it is not the manifest of a "
-                                                  "valuation or roll-forward"))])
         try:
-            return float(value)
+            if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+                return float(value)
         except ValueError:
-            raise InputError([Problem(file=str(self.folder / MANIFEST), key="totals.liability", value=str(value),
-                                      expected=N_("has no total liability; it is not the manifest of a "
-                                                  "valuation or roll-forward"))]) from None
+            pass
+        raise InputError([Problem(file=str(self.folder / MANIFEST), key="totals.liability",
+                                  value=None if value is None else str(value),
+                                  expected=N_("has no total liability; it is not the manifest of a "
+                                              "valuation or roll-forward"))])
 
     @property
     def valuation_date(self) -> dt.date:
